@@ -1,0 +1,73 @@
+# kamreport — the two commands of the README, and what they need.
+#   make demo   set up, generate the demo data, run the notebooks, write HTML+PDF reports
+#   make test   set up and run the whole test suite (what CI runs)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kamreport-installed
+DEMO   := data/demo
+# Debian packages: Chromium prints the PDFs, Noto CJK renders Chinese, PostgreSQL backs the
+# push-down tests, python3-venv creates the venv on a bare Debian/Ubuntu machine.
+APT_PACKAGES := chromium fonts-noto-cjk postgresql python3-venv
+export OPENBLAS_NUM_THREADS ?= 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help demo test setup system-deps demo-data reports clean distclean bench strip
+
+help:
+	@echo "make demo   - set up, generate demo data, run notebooks, write HTML+PDF into reports/"
+	@echo "make test   - set up and run the test suite"
+	@echo "make bench  - run the benchmarks (slow)"
+
+# Install the Debian packages that are missing (root, or sudo when available).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name kamreport --display-name "kamreport (venv)" >/dev/null
+	$(BIN)/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
+	touch $(STAMP)
+
+setup: system-deps $(STAMP)
+
+$(DEMO)/.complete: $(STAMP) kamreport/data/demo.py
+	$(BIN)/kamreport demo-data $(DEMO)
+	touch $@
+
+demo-data: $(DEMO)/.complete
+
+demo: setup demo-data
+	$(BIN)/kamreport validate params/demo.yaml params/demo_en.yaml
+	$(BIN)/kamreport run params/demo.yaml params/demo_en.yaml --jobs 2
+	@echo "open reports/latest/index.html"
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Strip notebook outputs before committing (also enforced by a test).
+strip: setup
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+clean:
+	rm -rf reports $(DEMO) .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV) .bench-cache *.egg-info

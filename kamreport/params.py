@@ -1,0 +1,137 @@
+"""The parameter set of one report run: what a ``params/*.yaml`` file holds.
+
+Relative paths in a parameter file are resolved against the file's own folder, so a run gives
+the same result from any working directory (cron). Unknown keys and wrong types are errors that
+name the key and the file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kamreport.errors import InputError, validation_message
+
+NOTEBOOKS = ("01_satisfaction", "02_customer_value", "03_account_review")
+DEFAULT_TIERS = {"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TransactionsSource(_Strict):
+    """Where the orders are and which columns hold customer, date and amount."""
+
+    path: str
+    customer: str = "customer_id"
+    date: str = "date"
+    amount: str = "amount"
+    table: str | None = None
+
+
+class DataSources(_Strict):
+    survey: str | None = None
+    codebook: str | None = None
+    transactions: TransactionsSource | None = None
+    accounts: str | None = None
+    survey_table: str | None = None
+
+    @model_validator(mode="after")
+    def _survey_needs_codebook(self) -> "DataSources":
+        if self.survey and not self.codebook:
+            raise ValueError("a survey needs its codebook: add data.codebook")
+        return self
+
+
+class ModelOptions(_Strict):
+    preset: Literal["acsi", "ecsi", "ccsi"] = "ecsi"
+    spec: str | None = None              # lavaan-style text; overrides the preset when given
+    weighting: Literal["path", "factorial", "centroid"] = "path"
+    bootstrap: int = Field(default=1000, ge=0, le=100_000)
+    target: str = "Satisfaction"
+
+
+class ValueOptions(_Strict):
+    observation_end: date | None = None
+    holdout_end: date | None = None
+    freq: Literal["D", "W", "M"] = "W"
+    clv_months: int = Field(default=12, ge=1, le=120)
+    discount_rate: float = Field(default=0.01, ge=0, lt=1)   # monthly
+    margin: float = Field(default=1.0, gt=0, le=1)
+
+
+class OutputOptions(_Strict):
+    formats: tuple[Literal["html", "pdf"], ...] = ("html",)
+    dir: str = "reports"
+
+
+class Params(_Strict):
+    """One report run.
+
+    Examples
+    --------
+    >>> p = Params.model_validate({"title": "Q3", "language": "en"})
+    >>> p.notebooks
+    ('01_satisfaction',)
+    """
+
+    title: str
+    subtitle: str = ""
+    language: Literal["zh", "en"] = "zh"
+    company: str = ""
+    notebooks: tuple[Literal["01_satisfaction", "02_customer_value", "03_account_review"], ...] = ("01_satisfaction",)
+    data: DataSources = DataSources()
+    segment: str | None = None
+    wave: str | None = None
+    model: ModelOptions = ModelOptions()
+    value: ValueOptions = ValueOptions()
+    tiers: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
+    output: OutputOptions = OutputOptions()
+    seed: int = 2026
+    source: str = Field(default="(inline)", exclude=True)
+    base_dir: str = Field(default=".", exclude=True)
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_are_shares(cls, tiers: dict[str, float]) -> dict[str, float]:
+        if not tiers:
+            raise ValueError("at least one tier is needed")
+        if any(v <= 0 for v in tiers.values()) or abs(sum(tiers.values()) - 1) > 1e-9:
+            raise ValueError(f"tier shares must be positive and sum to 1 (they sum to {sum(tiers.values()):g})")
+        return tiers
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Params":
+        """Read and validate a parameter file; problems raise one-line :class:`InputError`."""
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: parameter file not found") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}:" if mark else ""
+            raise InputError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        if not isinstance(raw, dict):
+            raise InputError(f"{path}: a parameter file must be a YAML mapping (key: value lines)")
+        try:
+            return cls.model_validate({**raw, "source": str(path), "base_dir": str(path.resolve().parent)})
+        except ValidationError as exc:
+            raise InputError(f"{path}: {validation_message(exc)}") from None
+
+    def resolve(self, relative: str | None) -> str | None:
+        """A data path from this file, made absolute against the file's folder (URLs unchanged)."""
+        if relative is None or "://" in relative:
+            return relative
+        p = Path(relative).expanduser()
+        return str(p if p.is_absolute() else (Path(self.base_dir) / p).resolve())
+
+    @property
+    def name(self) -> str:
+        """The parameter set's name: the file name without extension."""
+        return Path(self.source).stem if self.source != "(inline)" else "report"

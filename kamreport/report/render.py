@@ -1,0 +1,209 @@
+"""Execute one report notebook with papermill and convert it with nbconvert, atomically.
+
+A report is ``notebooks/<notebook>.ipynb`` executed with one parameter file, written as
+``<run_dir>/<params>-<notebook>.html`` (and ``.pdf``, printed by headless Chromium from the HTML).
+Every file appears whole or not at all: it is written to a hidden temporary name and renamed.
+A failing cell keeps the executed notebook as ``<name>.failed.ipynb`` and reports the cell.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+import kamreport
+from kamreport.errors import RenderError
+from kamreport.params import Params
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = Path(os.environ.get("KAMREPORT_NOTEBOOKS", REPO / "notebooks"))
+TEMPLATE_DIR = Path(os.environ.get("KAMREPORT_TEMPLATES", REPO / "templates"))
+TEMPLATE = "kamreport"
+KERNEL = "kamreport"
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What happened to one report: status, output files, error and durations (seconds)."""
+
+    name: str
+    notebook: str
+    params_file: str
+    status: str                                  # "ok" | "failed"
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    failed_cell: int | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "notebook": self.notebook, "params_file": self.params_file,
+            "status": self.status, "outputs": self.outputs, "error": self.error,
+            "failed_cell": self.failed_cell, "durations": self.durations,
+        }
+
+
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def kernel_name() -> str:
+    """Our own kernel when installed (``make`` installs it into the venv), else ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None = None,
+            timeout: int = 1800) -> None:
+    """Run ``notebook`` with papermill into ``out`` (the cwd is the notebook's folder)."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook), str(out), parameters=parameters, kernel_name=kernel or kernel_name(),
+        cwd=str(notebook.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+        request_save_on_cell_execute=False,
+    )
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    """Convert an executed notebook to self-contained HTML with code hidden, via our template."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        embed_images=True,
+    )
+    html, _ = exporter.from_notebook_node(nb)
+    return html
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> Path:
+    """Print ``html_path`` to an A4 PDF with headless Chromium (JavaScript and CJK intact)."""
+    browser = chromium()
+    if browser is None:
+        raise RenderError("PDF output needs Chromium, which is not installed; run `apt-get install chromium` or drop pdf from output.formats")
+    with tempfile.TemporaryDirectory(prefix="kam-chromium-") as profile:
+        tmp_pdf = Path(profile) / "out.pdf"
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", f"--user-data-dir={profile}/profile",
+               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+               f"--print-to-pdf={tmp_pdf}", html_path.resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+        except subprocess.TimeoutExpired:
+            raise RenderError(f"{html_path}: Chromium did not finish printing the PDF within {timeout} s") from None
+        if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RenderError(f"{html_path}: Chromium failed to print the PDF ({last})")
+        return atomic_write(pdf_path, tmp_pdf.read_bytes())
+
+
+def _first_error(nb: nbformat.NotebookNode) -> tuple[int | None, str]:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, f"{output.get('ename')}: {output.get('evalue')}".splitlines()[0]
+    return None, "unknown error"
+
+
+def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = "",
+               kernel: str | None = None, timeout: int = 1800) -> ReportOutcome:
+    """Execute ``notebook`` with ``params`` and write its HTML (and PDF) into ``run_dir``.
+
+    Returns a :class:`ReportOutcome`; a failing notebook does not raise, it comes back with
+    ``status="failed"``, the error and the failing cell, and its executed notebook is kept as
+    ``<name>.failed.ipynb``. Nothing half-written is ever left under a report's final name.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{params.name}-{notebook}"
+    source = NOTEBOOK_DIR / f"{notebook}.ipynb"
+    durations: dict[str, float] = {}
+    outcome = dict(name=name, notebook=notebook, params_file=params.source)
+    if not source.is_file():
+        return ReportOutcome(**outcome, status="failed", error=f"notebook {source} not found")
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".ipynb", dir=run_dir)
+    os.close(fd)
+    executed = Path(tmp)
+    started = time.perf_counter()
+    try:
+        try:
+            execute(source, executed, {"params_file": str(Path(params.source).resolve()), "run_id": run_id},
+                    kernel=kernel, timeout=timeout)
+        except PapermillExecutionError as exc:
+            durations["execute"] = round(time.perf_counter() - started, 2)
+            failed = run_dir / f"{name}.failed.ipynb"
+            os.replace(executed, failed)
+            return ReportOutcome(**outcome, status="failed", outputs={"ipynb": str(failed)},
+                                 error=f"{exc.ename}: {exc.evalue}".splitlines()[0],
+                                 failed_cell=exc.cell_index, durations=durations)
+        except Exception as exc:  # kernel died, timeout, bad notebook: the run goes on for others
+            durations["execute"] = round(time.perf_counter() - started, 2)
+            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return ReportOutcome(**outcome, status="failed", error=f"{type(exc).__name__}: {line}",
+                                 durations=durations)
+        durations["execute"] = round(time.perf_counter() - started, 2)
+        nb = nbformat.read(executed, as_version=4)
+        nb.metadata["kamreport"] = _report_metadata(params, run_id, durations["execute"])
+        outputs: dict[str, str] = {}
+        t0 = time.perf_counter()
+        html_path = atomic_write(run_dir / f"{name}.html", to_html(nb))
+        outputs["html"] = str(html_path)
+        durations["html"] = round(time.perf_counter() - t0, 2)
+        if "pdf" in params.output.formats:
+            t0 = time.perf_counter()
+            try:
+                outputs["pdf"] = str(html_to_pdf(html_path, run_dir / f"{name}.pdf"))
+            except RenderError as exc:
+                durations["pdf"] = round(time.perf_counter() - t0, 2)
+                return ReportOutcome(**outcome, status="failed", outputs=outputs, error=str(exc),
+                                     durations=durations)
+            durations["pdf"] = round(time.perf_counter() - t0, 2)
+        atomic_write(run_dir / f"{name}.ipynb", nbformat.writes(nb))
+        outputs["ipynb"] = str(run_dir / f"{name}.ipynb")
+        return ReportOutcome(**outcome, status="ok", outputs=outputs, durations=durations)
+    finally:
+        executed.unlink(missing_ok=True)
+
+
+def _report_metadata(params: Params, run_id: str, duration: float) -> dict:
+    sources = [s for s in (params.data.survey, params.data.transactions.path if params.data.transactions else None,
+                           params.data.accounts) if s]
+    return {
+        "title": params.title, "subtitle": params.subtitle, "company": params.company,
+        "language": params.language, "params_name": params.name, "params_file": params.source,
+        "run_id": run_id, "generated_at": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "duration_s": round(duration, 1), "version": kamreport.__version__,
+        "sources": [Path(s).name if "://" not in s else s.split("@")[-1] for s in sources],
+    }

@@ -1,0 +1,30 @@
+"""Satisfaction structure: ACSI-style models estimated by PLS-SEM and CB-SEM."""
+
+from __future__ import annotations
+
+import importlib
+
+_API = {
+    "ModelSpec": "spec",
+    "Construct": "spec",
+    "acsi": "spec",
+    "ecsi": "spec",
+    "ccsi": "spec",
+    "fit_pls": "pls",
+    "PlsResult": "pls",
+    "fit_cbsem": "cbsem",
+    "CbsemResult": "cbsem",
+    "quality": "quality",
+    "index_scores": "index",
+    "ipma": "index",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    # Lazy: importing kamreport.satisfaction stays cheap (no semopy import until fit_cbsem is used).
+    if name in _API:
+        module = importlib.import_module(f"{__name__}.{_API[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,90 @@
+"""Params: the demo parameter sets load; typos and wrong types name the key and the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kamreport.errors import InputError
+from kamreport.params import Params
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["demo.yaml", "demo_en.yaml"])
+def test_demo_params_load(name):
+    p = Params.from_file(REPO / "params" / name)
+    assert p.title and p.language in ("zh", "en")
+    assert Path(p.resolve(p.data.survey)) == (REPO / "data" / "demo" / "survey.csv").resolve()
+    assert abs(sum(p.tiers.values()) - 1) < 1e-12
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = _write(tmp_path, "title: x\nlangauge: en\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: unknown key 'langauge'; remove it or check its spelling"
+
+
+def test_nested_unknown_key_is_named(tmp_path):
+    path = _write(tmp_path, "title: x\nmodel:\n  bootstrp: 100\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: unknown key 'model.bootstrp'; remove it or check its spelling"
+
+
+def test_wrong_type_is_named(tmp_path):
+    path = _write(tmp_path, "title: x\nmodel:\n  bootstrap: many\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value).startswith(f"{path}: key 'model.bootstrap': Input should be a valid integer")
+    assert str(e.value).endswith("; got 'many'")
+
+
+def test_bad_language(tmp_path):
+    path = _write(tmp_path, "title: x\nlanguage: fr\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: key 'language': Input should be 'zh' or 'en'; got 'fr'"
+
+
+def test_tiers_must_sum_to_one(tmp_path):
+    path = _write(tmp_path, "title: x\ntiers: {VIP: 0.1, Small: 0.8}\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: key 'tiers': tier shares must be positive and sum to 1 (they sum to 0.9); got {{'VIP': 0.1, 'Small': 0.8}}"
+
+
+def test_missing_title(tmp_path):
+    path = _write(tmp_path, "language: en\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: required key 'title' is missing"
+
+
+def test_survey_needs_codebook(tmp_path):
+    path = _write(tmp_path, "title: x\ndata:\n  survey: s.csv\n")
+    with pytest.raises(InputError) as e:
+        Params.from_file(path)
+    assert str(e.value) == f"{path}: key 'data': a survey needs its codebook: add data.codebook; got {{'survey': 's.csv'}}"
+
+
+def test_invalid_yaml_names_line(tmp_path):
+    path = _write(tmp_path, "title: x\nmodel: [unclosed\n")
+    with pytest.raises(InputError, match=r"p.yaml: line \d+: not valid YAML"):
+        Params.from_file(path)
+
+
+def test_paths_resolve_against_the_file(tmp_path):
+    path = _write(tmp_path, "title: x\ndata:\n  survey: sub/s.csv\n  codebook: /abs/cb.yaml\n")
+    p = Params.from_file(path)
+    assert p.resolve(p.data.survey) == str(tmp_path / "sub" / "s.csv")
+    assert p.resolve(p.data.codebook) == "/abs/cb.yaml"
+    assert p.resolve("postgresql://u@h/db") == "postgresql://u@h/db"
