@@ -15,7 +15,10 @@ _API = {
     "fit_cbsem": "cbsem",
     "CbsemResult": "cbsem",
     "quality": "quality",
+    "QualityResult": "quality",
+    "Thresholds": "quality",
     "index_scores": "index",
+    "index_change": "index",
     "ipma": "index",
 }
 
