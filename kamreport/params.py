@@ -39,6 +39,7 @@ class DataSources(_Strict):
     codebook: str | None = None
     transactions: TransactionsSource | None = None
     accounts: str | None = None
+    account_key: str = "account_id"     # the column linking survey and accounts
     survey_table: str | None = None
 
     @model_validator(mode="after")
@@ -54,6 +55,7 @@ class ModelOptions(_Strict):
     weighting: Literal["path", "factorial", "centroid"] = "path"
     bootstrap: int = Field(default=1000, ge=0, le=100_000)
     target: str = "Satisfaction"
+    cbsem: bool = True                   # also fit the covariance-based model and show its fit
 
 
 class ValueOptions(_Strict):

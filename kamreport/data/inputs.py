@@ -61,8 +61,24 @@ def load_inputs(params: Params, *, survey: bool = True, transactions: bool = Tru
                                                    amount=t.amount, table=t.table)
     if accounts and d.accounts:
         frames["accounts"] = load_table(params.resolve(d.accounts)).frame
-    if params.segment and frames["survey"] is not None and params.segment not in frames["survey"].columns:
-        acc = frames["accounts"]
-        if acc is None or params.segment not in acc.columns:
-            raise InputError(f"{params.source}: segment column {params.segment!r} is in neither the survey nor the accounts file; fix 'segment'")
+    if frames["survey"] is not None and frames["accounts"] is not None:
+        frames["survey"] = _with_account_attributes(frames["survey"], frames["accounts"], d.account_key,
+                                                    params.resolve(d.accounts))
+    for role in ("segment", "wave"):
+        column = getattr(params, role)
+        if column and frames["survey"] is not None and column not in frames["survey"].columns:
+            raise InputError(f"{params.source}: {role} column {column!r} is in neither the survey nor the accounts file; fix '{role}'")
     return Inputs(params=params, codebook=codebook, **frames)
+
+
+def _with_account_attributes(survey: pd.DataFrame, accounts: pd.DataFrame, key: str, source: str) -> pd.DataFrame:
+    """The survey with the account master's columns (region, industry, ...) it does not have."""
+    if key not in survey.columns or key not in accounts.columns:
+        return survey
+    duplicated = accounts[key].duplicated(keep=False)
+    if duplicated.any():
+        rows = ", ".join(str(i + 2) for i in accounts.index[duplicated][:5])
+        raise InputError(f"{source}: column {key!r} has duplicate account ids at lines {rows}; keep one row per account")
+    extra = [c for c in accounts.columns if c not in survey.columns]
+    master = accounts[[key, *extra]].astype({key: str})
+    return survey.astype({key: str}).merge(master, on=key, how="left", validate="many_to_one")

@@ -128,8 +128,21 @@ class Codebook(_Strict):
         )
 
     def label(self, construct: str, language: str = "en") -> str:
-        labels = self.constructs[construct]
+        """The construct's name in ``language`` ("zh" or "en"); unknown constructs unchanged."""
+        labels = self.constructs.get(construct)
+        if labels is None:
+            return construct
         return labels.zh if language == "zh" else labels.en
+
+    def labels(self, language: str = "en") -> dict[str, str]:
+        """Construct -> its name in ``language``, for charts and tables."""
+        return {c: self.label(c, language) for c in self.constructs}
+
+    def item_text(self, item: str, language: str = "en") -> str:
+        """The question wording of ``item`` in ``language`` (the item name if none is given)."""
+        spec = self.items.get(item)
+        text = (spec.zh if language == "zh" else spec.en) if spec else ""
+        return text or item
 
 
 _DTYPE_CHECKS = {

@@ -1,53 +1,98 @@
-"""Every chart the reports show: one function per chart, data in, matplotlib Figure out.
+"""The satisfaction report's charts: one function per chart, data in, matplotlib Figure out.
 
 Each chart has a title, axis labels with units and a one-line takeaway computed from the data,
 in the report's language. Styling (CJK font) is set per figure in a style context, never
-globally at import.
+globally at import. Customer-value charts live in :mod:`kamreport.report.value_charts`.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from kamreport.report.labels import label
+from kamreport.report.style import (ACCENT, ACCENT_LIGHT, BAD, GOOD, INK, MUTED, SUBTLE, finish,
+                                    report_style, stars)
 
-CJK_FAMILY = "Noto Sans CJK SC"
-ACCENT = "#0b6e99"
-MUTED = "#9aa5b1"
-BAD = "#b42318"
-
-
-def _font_families() -> list[str]:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if CJK_FAMILY not in names:  # fonts installed after matplotlib built its cache
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    return [CJK_FAMILY, "DejaVu Sans"] if CJK_FAMILY in names else ["DejaVu Sans"]
+# Classic positions of the ACSI / ECSI / CCSI constructs (x left->right, y bottom->top).
+ACSI_LAYOUT = {
+    "Image": (2.0, 2.2), "Expectation": (0.0, 1.1), "Quality": (0.0, -1.1), "Value": (2.0, -1.6),
+    "Satisfaction": (4.0, 0.0), "Complaints": (6.2, -1.3), "Loyalty": (6.2, 1.3),
+}
 
 
-@contextmanager
-def report_style():
-    """Fonts (CJK-capable), sizes and spines for report charts, scoped to the ``with`` block."""
-    rc = {
-        "font.family": "sans-serif", "font.sans-serif": _font_families(), "axes.unicode_minus": False,
-        "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 13,
-        "axes.titleweight": "bold", "axes.labelsize": 11, "figure.dpi": 110, "savefig.dpi": 150,
-        "figure.figsize": (8, 4.2),
-    }
-    with plt.rc_context(rc):
-        yield
+def _layout(constructs: list[str], paths: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
+    """Known ACSI-family positions, else layers by longest path from the exogenous constructs."""
+    if set(constructs) <= set(ACSI_LAYOUT):
+        return {c: ACSI_LAYOUT[c] for c in constructs}
+    layer = {c: 0 for c in constructs}
+    for _ in constructs:  # longest-path layering of a DAG, |V| relaxations
+        for s, t in paths:
+            layer[t] = max(layer[t], layer[s] + 1)
+    pos = {}
+    for k in sorted(set(layer.values())):
+        members = [c for c in constructs if layer[c] == k]
+        for i, c in enumerate(members):
+            pos[c] = (2.0 * k, (len(members) - 1) / 2 * 1.6 - 1.6 * i)
+    return pos
 
 
-def _finish(fig, ax, title: str, takeaway: str) -> plt.Figure:
-    ax.set_title(title, loc="left", pad=22)
-    ax.text(0, 1.02, takeaway, transform=ax.transAxes, fontsize=10, color="#52606d", va="bottom")
-    fig.tight_layout()
-    return fig
+def _clip(a: tuple[float, float], b: tuple[float, float], hw: float, hh: float):
+    """The segment between box centres ``a`` and ``b``, cut where it leaves each box."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = min(hw / abs(dx) if dx else np.inf, hh / abs(dy) if dy else np.inf)
+    return (a[0] + t * dx, a[1] + t * dy), (b[0] - t * dx, b[1] - t * dy)
+
+
+def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
+                  names: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """The structural model: constructs as boxes (with R²), paths as arrows with coefficient and stars.
+
+    ``paths``: source, target, estimate and (when bootstrapped) p_value. Arrow width follows |β|;
+    non-significant paths are grey and dashed.
+    """
+    names = dict(names or {})
+    constructs = list(dict.fromkeys([*paths["source"], *paths["target"]]))
+    pos = _layout(constructs, list(zip(paths["source"], paths["target"])))
+    with report_style():
+        fig, ax = plt.subplots(figsize=(9.5, 5.4)) if ax is None else (ax.figure, ax)
+        ax.set_axis_off()
+        xs, ys = zip(*pos.values())
+        ax.set_xlim(min(xs) - 1.1, max(xs) + 1.1)
+        ax.set_ylim(min(ys) - 0.9, max(ys) + 0.9)
+        box_w, box_h = 1.55, 0.62
+        for row in paths.itertuples():
+            p = getattr(row, "p_value", np.nan)
+            significant = not (p == p) or p < 0.05
+            start, end = _clip(pos[row.source], pos[row.target], box_w / 2 + 0.05, box_h / 2 + 0.05)
+            ax.add_patch(FancyArrowPatch(
+                start, end, arrowstyle="-|>", mutation_scale=14,
+                lw=0.8 + 4 * min(abs(row.estimate), 1), color=ACCENT if significant else MUTED,
+                linestyle="-" if significant else "--", shrinkA=0, shrinkB=0, zorder=1))
+            ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, f"{row.estimate:.2f}{stars(p)}",
+                    ha="center", va="center", fontsize=9, color=INK if significant else SUBTLE, zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9})
+        for c, (x, y) in pos.items():
+            endogenous = c in r2.index
+            ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
+                                        boxstyle="round,pad=0.02,rounding_size=0.12",
+                                        fc=ACCENT_LIGHT if endogenous else "#e4e7eb", ec=ACCENT, lw=1.2, zorder=2))
+            text = names.get(c, c) + (f"\nR² = {r2[c]:.2f}" if endogenous else "")
+            ax.text(x, y, text, ha="center", va="center", fontsize=9.5, zorder=4, color=INK)
+        strongest = paths.loc[paths["estimate"].abs().idxmax()]
+        s, t = names.get(strongest.source, strongest.source), names.get(strongest.target, strongest.target)
+        top_r2 = r2.idxmax()
+        if language == "zh":
+            take = (f"最强路径：{s} → {t}（β = {strongest.estimate:.2f}）；"
+                    f"{names.get(top_r2, top_r2)} 的解释度最高（R² = {r2.max():.2f}）。*** p<.001 ** p<.01 * p<.05")
+        else:
+            take = (f"Strongest path: {s} → {t} (β = {strongest.estimate:.2f}); "
+                    f"{names.get(top_r2, top_r2)} is best explained (R² = {r2.max():.2f}). *** p<.001 ** p<.01 * p<.05")
+        return finish(fig, ax, label("model_chart_title", language), take)
 
 
 def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float = 0.7,
@@ -58,23 +103,22 @@ def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float 
     """
     data = alphas.dropna(subset=["alpha"]).sort_values("alpha")
     with report_style():
-        fig, ax = (plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax))
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
         colors = [ACCENT if a >= threshold else BAD for a in data["alpha"]]
         err = np.vstack([data["alpha"] - data["ci_low"], data["ci_high"] - data["alpha"]])
         ax.barh(data.index.astype(str), data["alpha"], color=colors, xerr=err, capsize=3,
-                error_kw={"ecolor": "#52606d", "lw": 1})
+                error_kw={"ecolor": SUBTLE, "lw": 1})
         ax.axvline(threshold, color=MUTED, ls="--", lw=1)
-        ax.text(threshold, -0.9, f" {label('threshold', language)} {threshold}", color="#52606d", fontsize=9)
         for y, a in enumerate(data["alpha"]):
             ax.text(min(a, 1) + 0.01, y, f"{a:.2f}", va="center", fontsize=9)
         ax.set_xlim(0, 1.08)
         ax.set_xlabel(label("alpha_axis", language))
         weak = list(data.index[data["alpha"] < threshold].astype(str))
         if language == "zh":
-            take = "所有构念信度合格（α ≥ 0.7）。" if not weak else f"信度不足：{'、'.join(weak)}。"
+            take = "所有构念信度合格（α ≥ 0.7）。" if not weak else f"信度不足（α < 0.7）：{'、'.join(weak)}。"
         else:
             take = "Every construct is reliable (alpha ≥ 0.7)." if not weak else f"Below 0.7: {', '.join(weak)}."
-        return _finish(fig, ax, label("alpha_chart_title", language), take)
+        return finish(fig, ax, label("alpha_chart_title", language), take)
 
 
 def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[int, int] = (1, 10),
@@ -82,7 +126,7 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
     """Dot chart of item means grouped by construct (``items`` from ``item_summary``)."""
     data = items.reset_index(drop=True)
     with report_style():
-        fig, ax = (plt.subplots(figsize=(8, 0.26 * len(data) + 1.6)) if ax is None else (ax.figure, ax))
+        fig, ax = plt.subplots(figsize=(8, 0.26 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
         constructs = list(dict.fromkeys(data["construct"]))
         palette = plt.get_cmap("tab10")
         y = np.arange(len(data))[::-1]
@@ -95,8 +139,117 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
         ax.set_xlim(scale)
         ax.set_xlabel(label("mean_axis", language))
         ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=min(4, len(constructs)))
-        low = data.loc[data["mean"].idxmin()]
-        high = data.loc[data["mean"].idxmax()]
+        low, high = data.loc[data["mean"].idxmin()], data.loc[data["mean"].idxmax()]
         take = (f"最高：{high['item']}（{high['mean']:.1f}）；最低：{low['item']}（{low['mean']:.1f}）。" if language == "zh"
                 else f"Highest: {high['item']} ({high['mean']:.1f}); lowest: {low['item']} ({low['mean']:.1f}).")
-        return _finish(fig, ax, label("mean_chart_title", language), take)
+        return finish(fig, ax, label("mean_chart_title", language), take)
+
+
+def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[str, str] | None = None,
+                ax: plt.Axes | None = None) -> plt.Figure:
+    """0–100 index per construct with its confidence interval (``scores``: construct, index, ci_low, ci_high)."""
+    names = dict(names or {})
+    data = scores.iloc[::-1]
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        ylabels = [names.get(c, c) for c in data["construct"]]
+        err = np.vstack([data["index"] - data["ci_low"], data["ci_high"] - data["index"]])
+        ax.barh(ylabels, data["index"], color=ACCENT, xerr=err, capsize=3, error_kw={"ecolor": SUBTLE, "lw": 1})
+        for y, v in enumerate(data["index"]):
+            ax.text(v + 1.5, y, f"{v:.1f}", va="center", fontsize=9)
+        ax.set_xlim(0, 105)
+        ax.set_xlabel(label("index_axis", language))
+        best, worst = data.loc[data["index"].idxmax()], data.loc[data["index"].idxmin()]
+        b, w = names.get(best.construct, best.construct), names.get(worst.construct, worst.construct)
+        take = (f"{b} 得分最高（{best['index']:.1f}），{w} 最低（{worst['index']:.1f}）。" if language == "zh"
+                else f"{b} scores highest ({best['index']:.1f}), {w} lowest ({worst['index']:.1f}).")
+        return finish(fig, ax, label("index_chart_title", language), take)
+
+
+def segment_index_chart(scores: pd.DataFrame, segment: str, language: str = "zh", *,
+                        names: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """Heatmap of the 0–100 index, constructs × segments (``scores``: construct, <segment>, index)."""
+    names = dict(names or {})
+    table = scores.pivot_table(index="construct", columns=segment, values="index", sort=False)
+    with report_style():
+        fig, ax = plt.subplots(figsize=(1.1 * table.shape[1] + 3.2, 0.48 * table.shape[0] + 1.8)) if ax is None else (ax.figure, ax)
+        im = ax.imshow(table.to_numpy(), cmap="RdYlGn", vmin=max(0, np.nanmin(table.to_numpy()) - 5),
+                       vmax=min(100, np.nanmax(table.to_numpy()) + 5), aspect="auto")
+        ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
+        ax.set_yticks(range(table.shape[0]), [names.get(c, c) for c in table.index])
+        for (i, j), v in np.ndenumerate(table.to_numpy()):
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=9, color=INK)
+        ax.set_xlabel(label(segment, language) if segment in ("region", "industry", "wave", "tier") else segment)
+        fig.colorbar(im, ax=ax, shrink=0.8, label=label("index_axis", language))
+        row = "Satisfaction" if "Satisfaction" in table.index else table.index[0]
+        sat = table.loc[row]
+        spread = sat.max() - sat.min()
+        take = (f"{names.get(row, row)}：{sat.idxmax()} 最高（{sat.max():.1f}），{sat.idxmin()} 最低（{sat.min():.1f}），相差 {spread:.1f} 分。"
+                if language == "zh" else
+                f"{names.get(row, row)}: {sat.idxmax()} highest ({sat.max():.1f}), {sat.idxmin()} lowest ({sat.min():.1f}), a gap of {spread:.1f} points.")
+        return finish(fig, ax, label("segment_chart_title", language), take)
+
+
+def ipma_chart(table: pd.DataFrame, language: str = "zh", *, target: str = "Satisfaction",
+               names: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """Importance–performance map: total effect on ``target`` (x) vs 0–100 performance (y).
+
+    ``table``: one row per construct with ``construct``, ``importance``, ``performance``.
+    Quadrant lines at the means; the "concentrate here" quadrant (high importance, low
+    performance) is shaded.
+    """
+    names = dict(names or {})
+    key = "construct" if "construct" in table else "item"
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8, 5)) if ax is None else (ax.figure, ax)
+        imp, perf = table["importance"].to_numpy(float), table["performance"].to_numpy(float)
+        mx, my = imp.mean(), perf.mean()
+        pad_x = (imp.max() - imp.min()) * 0.15 + 1e-3
+        pad_y = (perf.max() - perf.min()) * 0.2 + 1
+        ax.set_xlim(min(imp.min(), 0) - pad_x, imp.max() + pad_x)
+        ax.set_ylim(perf.min() - pad_y, perf.max() + pad_y)
+        ax.axvspan(mx, ax.get_xlim()[1], ymin=0, ymax=(my - ax.get_ylim()[0]) / np.ptp(ax.get_ylim()),
+                   color=BAD, alpha=0.07, lw=0)
+        ax.axvline(mx, color=MUTED, ls="--", lw=1)
+        ax.axhline(my, color=MUTED, ls="--", lw=1)
+        urgent = (imp >= mx) & (perf < my)
+        ax.scatter(imp, perf, s=70, color=np.where(urgent, BAD, ACCENT), zorder=3)
+        for (_, row), u in zip(table.iterrows(), urgent):
+            ax.annotate(names.get(row[key], row[key]), (row["importance"], row["performance"]),
+                        xytext=(6, 4), textcoords="offset points", fontsize=9, color=BAD if u else INK)
+        ax.text(ax.get_xlim()[1], ax.get_ylim()[0], label("ipma_focus", language) + " ", ha="right",
+                va="bottom", fontsize=9, color=BAD)
+        ax.set_xlabel(label("ipma_x", language).format(target=names.get(target, target)))
+        ax.set_ylabel(label("ipma_y", language))
+        if urgent.any():
+            order = np.argsort(-imp[urgent])
+            first = names.get(table[key].to_numpy()[urgent][order[0]], table[key].to_numpy()[urgent][order[0]])
+            take = (f"优先改进：{first}——对{names.get(target, target)}影响大而表现偏低。" if language == "zh"
+                    else f"Improve {first} first: large effect on {names.get(target, target)}, below-average performance.")
+        else:
+            take = ("没有“高重要性、低表现”的驱动因素。" if language == "zh"
+                    else "No driver combines high importance with low performance.")
+        return finish(fig, ax, label("ipma_chart_title", language), take)
+
+
+def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Mapping[str, str] | None = None,
+                       ax: plt.Axes | None = None) -> plt.Figure:
+    """Wave-over-wave change of the 0–100 index per construct with CI; significant changes coloured."""
+    names = dict(names or {})
+    data = change.iloc[::-1]
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        ylabels = [names.get(c, c) for c in data["construct"]]
+        colors = [(GOOD if d > 0 else BAD) if p < 0.05 else MUTED for d, p in zip(data["change"], data["p_value"])]
+        err = np.vstack([data["change"] - data["ci_low"], data["ci_high"] - data["change"]])
+        ax.barh(ylabels, data["change"], color=colors, xerr=err, capsize=3, error_kw={"ecolor": SUBTLE, "lw": 1})
+        ax.axvline(0, color=INK, lw=0.8)
+        ax.set_xlabel(label("change_axis", language))
+        sig = data[data["p_value"] < 0.05]
+        if len(sig):
+            parts = [f"{names.get(r.construct, r.construct)} {r.change:+.1f}" for r in sig.iloc[::-1].itertuples()]
+            take = ("显著变化（p < 0.05）：" + "，".join(parts) + "。") if language == "zh" else (
+                "Significant changes (p < 0.05): " + ", ".join(parts) + ".")
+        else:
+            take = "两次调查之间没有显著变化。" if language == "zh" else "No significant change between the waves."
+        return finish(fig, ax, label("change_chart_title", language), take)

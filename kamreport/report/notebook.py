@@ -7,11 +7,13 @@ at import time.
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
 
+import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, Image, Markdown, display
 
 from kamreport.report.labels import label
 
@@ -47,3 +49,15 @@ def text(markdown: str) -> None:
 def callout(markdown_html: str) -> None:
     """Show a highlighted box (executive summary, key takeaway)."""
     display(HTML(f'<div class="kam-callout">{markdown_html}</div>'))
+
+
+def show(fig: plt.Figure, *, dpi: int = 150) -> None:
+    """Display a chart as a crisp PNG (its display width in CSS pixels) and release it.
+
+    Explicit rather than relying on the inline backend, which may miss figures created in a
+    style context and would show a figure twice once returned and auto-flushed.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), width=int(fig.get_figwidth() * 96)))

@@ -88,12 +88,15 @@ def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None =
 def to_html(nb: nbformat.NotebookNode) -> str:
     """Convert an executed notebook to self-contained HTML with code hidden, via our template."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True,
     )
+    # cells tagged "remove_cell" are notes for analysts, not for readers of the report
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     html, _ = exporter.from_notebook_node(nb)
     return html
 

@@ -31,3 +31,85 @@ def verdict(values: pd.Series, threshold: float, language: str = "zh", *, higher
     """'pass'/'fail' (translated) against ``threshold``; NaN stays empty."""
     ok = values >= threshold if higher_is_better else values < threshold
     return ok.map({True: label("pass", language), False: label("fail", language)}).where(values.notna(), "")
+
+
+def path_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+    """Structural paths: coefficient, bootstrap SE, t, p, CI, stars and f²."""
+    from kamreport.report.style import stars
+
+    df = pls.paths.merge(pls.f2, on=["source", "target"], how="left")
+    out = pd.DataFrame({
+        "path": [f"{names.get(s, s)} → {names.get(t, t)}" for s, t in zip(df["source"], df["target"])],
+        "estimate": df["estimate"],
+    })
+    for col in ("std_error", "t", "p_value", "ci_low", "ci_high"):
+        if col in df:
+            out[col] = df[col]
+    if "p_value" in df:
+        out["sig"] = [stars(p) for p in df["p_value"]]
+    out["f2"] = df["f2"]
+    return styled(out, language, decimals=3, hide_index=True)
+
+
+def r2_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+    out = pd.DataFrame({"construct": [names.get(c, c) for c in pls.r2.index], "r2": pls.r2.to_numpy(),
+                        "r2_adj": pls.r2_adj.reindex(pls.r2.index).to_numpy()})
+    return styled(out, language, decimals=3, hide_index=True)
+
+
+def reliability_table(quality, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+    """Reliability and convergent validity per construct with pass/fail against the thresholds."""
+    rel = quality.reliability.copy()
+    th = quality.thresholds
+    rel["verdict"] = [
+        "" if pd.isna(r.alpha_std) and pd.isna(r.ave) else
+        label("pass", language) if ((pd.isna(r.alpha_std) or r.alpha_std >= th.alpha) and r.rho_c >= th.rho_c and r.ave >= th.ave)
+        else label("fail", language)
+        for r in rel.itertuples()
+    ]
+    rel.index = [names.get(c, c) for c in rel.index]
+    rel.index.name = "construct"
+    return styled(rel[["items", "alpha", "alpha_std", "rho_a", "rho_c", "ave", "verdict"]], language, decimals=3)
+
+
+def matrix_table(matrix: pd.DataFrame, names: dict[str, str], language: str = "zh", *,
+                 threshold: float | None = None) -> "pd.io.formats.style.Styler":
+    """A construct × construct matrix (HTMT, Fornell–Larcker); cells above ``threshold`` in red."""
+    m = matrix.rename(index=names, columns=names)
+    sty = m.style.format("{:.3f}", na_rep="")
+    if threshold is not None:
+        sty = sty.map(lambda v: "color:#b42318;font-weight:600" if pd.notna(v) and v >= threshold else "")
+    return sty
+
+
+def index_table(index: pd.DataFrame, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+    cols = [c for c in ("construct", "n", "index", "ci_low", "ci_high", "boot_ci_low", "boot_ci_high") if c in index]
+    out = index[cols].copy()
+    out["construct"] = out["construct"].map(lambda c: names.get(c, c))
+    return styled(out, language, decimals=1, hide_index=True)
+
+
+def change_table(change: pd.DataFrame, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+    out = change[["construct", "n_before", "n_after", "index_before", "index_after", "change", "p_value",
+                  "ci_low", "ci_high"]].copy()
+    out["construct"] = out["construct"].map(lambda c: names.get(c, c))
+    return styled(out, language, decimals=2, integers=("n_before", "n_after"), hide_index=True)
+
+
+def actions_table(actions: pd.DataFrame, language: str = "zh") -> "pd.io.formats.style.Styler":
+    out = actions[["priority", "construct_label", "item", "question", "importance", "performance", "potential"]]
+    out = out.rename(columns={"construct_label": "construct"})
+    return styled(out, language, decimals=2, integers=("priority",), hide_index=True)
+
+
+def fit_table(fit: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
+    """CB-SEM fit indices with the usual cut-offs (Hu & Bentler 1999)."""
+    rules = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
+    rows = []
+    for key in ("chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"):
+        if key in fit:
+            cut = rules.get(key)
+            ok = "" if cut is None else label("pass", language) if (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0]) else label("fail", language)
+            rows.append({"criterion": key.upper().replace("_", " "), "value": fit[key],
+                         "threshold": "" if cut is None else ("≥ " if cut[1] else "≤ ") + str(cut[0]), "verdict": ok})
+    return styled(pd.DataFrame(rows), language, decimals=3, hide_index=True)

@@ -14,9 +14,11 @@ _API = {
     "PlsResult": "pls",
     "fit_cbsem": "cbsem",
     "CbsemResult": "cbsem",
-    "quality": "quality",
-    "QualityResult": "quality",
-    "Thresholds": "quality",
+    # the module is "measurement", not "quality": a submodule named like a function would
+    # replace that function on the package as soon as it is imported
+    "quality": "measurement",
+    "QualityResult": "measurement",
+    "Thresholds": "measurement",
     "index_scores": "index",
     "index_change": "index",
     "ipma": "index",

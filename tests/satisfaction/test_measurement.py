@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from kamreport.errors import InputError
 from kamreport.satisfaction.pls import PlsResult, fit_pls
-from kamreport.satisfaction.quality import (QualityResult, Thresholds, composite_reliability,
-                                            quality, rho_a, standardized_alpha)
+from kamreport.satisfaction.measurement import (QualityResult, Thresholds, composite_reliability,
+                                                quality, rho_a, standardized_alpha)
 from kamreport.satisfaction.spec import ModelSpec, ecsi
 from kamreport.satisfaction.validity import htmt_stack
 

@@ -1,0 +1,174 @@
+"""The customer-value report's charts: pyramid, Lorenz curve, RFM heatmap, tier migration,
+CLV by tier and the holdout check. One function per chart, data in, Figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Polygon
+
+from kamreport.report.labels import label
+from kamreport.report.style import ACCENT, BAD, INK, MUTED, TIER_COLORS, finish, report_style
+
+
+def pyramid_chart(profile: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
+    """The customer pyramid: tiers top-down, each band labelled with its share of customers and
+    of revenue. ``profile``: index tier (top tier first), columns ``customers``,
+    ``customer_share``, ``revenue_share``.
+    """
+    tiers = list(profile.index)
+    k = len(tiers)
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8.5, 4.8)) if ax is None else (ax.figure, ax)
+        ax.set_axis_off()
+        ax.set_xlim(-1.05, 2.35)
+        ax.set_ylim(0, 1.02)
+        edges = np.linspace(1, 0, k + 1)                       # equal band heights, apex on top
+        for i, tier in enumerate(tiers):
+            top, bottom = edges[i], edges[i + 1]
+            half = lambda y: (1 - y) * 0.95                     # noqa: E731 - width of the triangle at height y
+            ax.add_patch(Polygon([(-half(bottom), bottom), (half(bottom), bottom), (half(top), top), (-half(top), top)],
+                                 closed=True, fc=TIER_COLORS[i % len(TIER_COLORS)], ec="white", lw=2))
+            row = profile.loc[tier]
+            mid = (top + bottom) / 2
+            ax.text(0, mid, str(tier), ha="center", va="center", color="white" if i < 3 else INK,
+                    fontsize=10, fontweight="bold")
+            ax.text(1.05, mid, label("pyramid_band", language).format(
+                customers=int(row["customers"]), cshare=row["customer_share"], rshare=row["revenue_share"]),
+                va="center", fontsize=9.5, color=INK)
+        top_two = profile["revenue_share"].iloc[: min(2, k)].sum()
+        top_two_c = profile["customer_share"].iloc[: min(2, k)].sum()
+        names = "+".join(map(str, tiers[: min(2, k)]))
+        take = (f"{names} 层客户仅占 {top_two_c:.0%}，却贡献 {top_two:.0%} 的收入。" if language == "zh"
+                else f"{names} are {top_two_c:.0%} of customers but bring {top_two:.0%} of revenue.")
+        return finish(fig, ax, label("pyramid_chart_title", language), take)
+
+
+def lorenz_chart(lorenz: pd.DataFrame, gini: float, language: str = "zh", *, top_share: float | None = None,
+                 ax: plt.Axes | None = None) -> plt.Figure:
+    """Lorenz curve of revenue (customers sorted from largest to smallest: the Pareto curve).
+
+    ``lorenz``: columns ``customer_share`` and ``revenue_share`` (cumulative, from 0 to 1, the
+    largest customers first).
+    """
+    with report_style():
+        fig, ax = plt.subplots(figsize=(6.4, 5)) if ax is None else (ax.figure, ax)
+        ax.plot(lorenz["customer_share"], lorenz["revenue_share"], color=ACCENT, lw=2.2)
+        ax.plot([0, 1], [0, 1], color=MUTED, ls="--", lw=1)
+        ax.fill_between(lorenz["customer_share"], lorenz["customer_share"], lorenz["revenue_share"],
+                        color=ACCENT, alpha=0.08)
+        share20 = top_share if top_share is not None else float(np.interp(0.2, lorenz["customer_share"], lorenz["revenue_share"]))
+        ax.plot([0.2, 0.2, 0], [0, share20, share20], color=BAD, lw=1, ls=":")
+        ax.text(0.22, share20 - 0.06, f"20% → {share20:.0%}", color=BAD, fontsize=10)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_xlabel(label("lorenz_x", language))
+        ax.set_ylabel(label("lorenz_y", language))
+        take = (f"前 20% 客户贡献 {share20:.0%} 的收入；基尼系数 {gini:.2f}。" if language == "zh"
+                else f"The top 20% of customers bring {share20:.0%} of revenue; Gini {gini:.2f}.")
+        return finish(fig, ax, label("lorenz_chart_title", language), take)
+
+
+def rfm_heatmap(rfm: pd.DataFrame, language: str = "zh", *, value: str = "monetary_value",
+                ax: plt.Axes | None = None) -> plt.Figure:
+    """Customers per recency × frequency score cell, coloured by their mean ``value``.
+
+    ``rfm``: one row per customer with ``r_score``, ``f_score`` (1 = worst … 5 = best) and ``value``.
+    """
+    counts = rfm.pivot_table(index="f_score", columns="r_score", values=value, aggfunc="size", fill_value=0)
+    means = rfm.pivot_table(index="f_score", columns="r_score", values=value, aggfunc="mean")
+    counts, means = counts.sort_index(ascending=False), means.reindex_like(counts.sort_index(ascending=False))
+    with report_style():
+        fig, ax = plt.subplots(figsize=(7, 5)) if ax is None else (ax.figure, ax)
+        im = ax.imshow(means.to_numpy(float), cmap="Blues", aspect="auto")
+        ax.set_xticks(range(counts.shape[1]), [str(c) for c in counts.columns])
+        ax.set_yticks(range(counts.shape[0]), [str(c) for c in counts.index])
+        lo, hi = np.nanmin(means.to_numpy(float)), np.nanmax(means.to_numpy(float))
+        for (i, j), n in np.ndenumerate(counts.to_numpy()):
+            m = means.to_numpy(float)[i, j]
+            dark = m == m and hi > lo and (m - lo) / (hi - lo) > 0.6
+            ax.text(j, i, f"{n}\n{m:,.0f}" if n else "", ha="center", va="center", fontsize=8,
+                    color="white" if dark else INK)
+        ax.set_xlabel(label("rfm_x", language))
+        ax.set_ylabel(label("rfm_y", language))
+        fig.colorbar(im, ax=ax, shrink=0.8, label=label("rfm_value", language))
+        champions = int(counts.iloc[0, -1]) if counts.shape[0] and counts.shape[1] else 0
+        sleeping = int(counts.iloc[0, 0]) if counts.shape[0] and counts.shape[1] else 0
+        take = (f"{champions} 位客户近期且高频（右上）；{sleeping} 位高频客户已久未购买（左上，需挽回）。" if language == "zh"
+                else f"{champions} customers buy recently and often (top right); {sleeping} frequent buyers have gone quiet (top left: win back).")
+        return finish(fig, ax, label("rfm_chart_title", language), take)
+
+
+def migration_heatmap(matrix: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
+    """Tier migration between two periods: counts, coloured by row share (from-tier x to-tier)."""
+    shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0)
+    with report_style():
+        fig, ax = plt.subplots(figsize=(1.0 * matrix.shape[1] + 3, 0.6 * matrix.shape[0] + 1.8)) if ax is None else (ax.figure, ax)
+        ax.imshow(shares.to_numpy(float), cmap="Purples", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns])
+        ax.set_yticks(range(matrix.shape[0]), [str(c) for c in matrix.index])
+        for (i, j), n in np.ndenumerate(matrix.to_numpy()):
+            s = shares.to_numpy(float)[i, j]
+            ax.text(j, i, f"{int(n)}\n{s:.0%}" if n else "", ha="center", va="center", fontsize=8,
+                    color="white" if s > 0.6 else INK)
+        ax.set_xlabel(label("migration_x", language))
+        ax.set_ylabel(label("migration_y", language))
+        common = [t for t in matrix.index if t in matrix.columns]
+        stay = sum(matrix.loc[t, t] for t in common)
+        total = matrix.loc[common].to_numpy().sum() if common else 0
+        take = (f"{stay / total:.0%} 的客户保持在原层级。" if language == "zh" else
+                f"{stay / total:.0%} of customers stayed in their tier.") if total else ""
+        return finish(fig, ax, label("migration_chart_title", language), take)
+
+
+def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, tier_order: Sequence[str] | None = None,
+                ax: plt.Axes | None = None) -> plt.Figure:
+    """Distribution of customer lifetime value per tier (box plots, log scale).
+
+    ``values``: one row per customer with ``tier`` and ``clv``.
+    """
+    order = list(tier_order or dict.fromkeys(values["tier"]))
+    groups = [values.loc[values["tier"] == t, "clv"].clip(lower=1).to_numpy() for t in order]
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8, 4.4)) if ax is None else (ax.figure, ax)
+        box = ax.boxplot(groups, tick_labels=order, patch_artist=True, showfliers=False, widths=0.55)
+        for patch, color in zip(box["boxes"], TIER_COLORS):
+            patch.set_facecolor(color)
+            patch.set_alpha(0.75)
+        for median in box["medians"]:
+            median.set_color(INK)
+        ax.set_yscale("log")
+        ax.set_ylabel(label("clv_axis", language))
+        totals = values.groupby("tier")["clv"].sum()
+        share = totals.reindex(order).iloc[: min(2, len(order))].sum() / totals.sum() if totals.sum() else 0
+        take = (f"{'+'.join(order[:2])} 层占未来 12 个月预期价值的 {share:.0%}。" if language == "zh"
+                else f"{' + '.join(order[:2])} hold {share:.0%} of the expected value of the next 12 months.")
+        return finish(fig, ax, label("clv_chart_title", language), take)
+
+
+def holdout_chart(table: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
+    """Predicted vs actual mean purchases in the holdout period by calibration-frequency bucket.
+
+    ``table``: columns ``bucket`` (label), ``actual``, ``predicted``, and optionally ``customers``.
+    """
+    x = np.arange(len(table))
+    with report_style():
+        fig, ax = plt.subplots(figsize=(8, 4.2)) if ax is None else (ax.figure, ax)
+        ax.plot(x, table["actual"], marker="o", color=INK, lw=2, label=label("holdout_actual", language))
+        ax.plot(x, table["predicted"], marker="s", color=ACCENT, lw=2, ls="--", label=label("holdout_predicted", language))
+        ax.set_xticks(x, [str(b) for b in table["bucket"]])
+        ax.set_xlabel(label("holdout_x", language))
+        ax.set_ylabel(label("holdout_y", language))
+        ax.legend(frameon=False)
+        w = table["customers"] if "customers" in table else pd.Series(1.0, index=table.index)
+        err = float(np.average(np.abs(table["predicted"] - table["actual"]), weights=w))
+        take = (f"预测与实际的平均绝对误差 {err:.2f} 次/客户。" if language == "zh"
+                else f"Mean absolute error of the prediction: {err:.2f} purchases per customer.")
+        ax.grid(axis="y", color=MUTED, alpha=0.3)
+        return finish(fig, ax, label("holdout_chart_title", language), take)
+
