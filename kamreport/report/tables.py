@@ -106,7 +106,7 @@ def fit_table(fit: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
     """CB-SEM fit indices with the usual cut-offs (Hu & Bentler 1999)."""
     rules = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
     rows = []
-    for key in ("chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"):
+    for key in ("n", "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"):
         if key in fit:
             cut = rules.get(key)
             ok = "" if cut is None else label("pass", language) if (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0]) else label("fail", language)
