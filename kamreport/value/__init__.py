@@ -22,6 +22,16 @@ _API = {
 
 __all__ = sorted(_API)
 
+# A function named like its module ("concentration", "clv") is bound eagerly: once a submodule
+# is imported, Python sets the package attribute of that name to the module, which would shadow
+# a lazily exported function. Importing them here first makes the function win in any order.
+for _name in ("concentration", "clv"):
+    try:
+        globals()[_name] = getattr(importlib.import_module(f"{__name__}.{_name}"), _name)
+    except ModuleNotFoundError:  # pragma: no cover - a module not yet written
+        pass
+del _name
+
 
 def __getattr__(name: str):
     # Lazy, so that the light parts (rfm) do not pay for the heavy imports of others.
