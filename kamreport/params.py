@@ -31,6 +31,7 @@ class TransactionsSource(_Strict):
     customer: str = "customer_id"
     date: str = "date"
     amount: str = "amount"
+    order_id: str | None = None          # with it, exact duplicate order rows are dropped
     table: str | None = None
 
 

@@ -16,6 +16,7 @@ LABELS: dict[str, dict[str, str]] = {
     # columns
     "construct": {"zh": "构念", "en": "Construct"},
     "item": {"zh": "题项", "en": "Item"},
+    "model_name": {"zh": "模型", "en": "Model"},
     "items": {"zh": "题项数", "en": "Items"},
     "n": {"zh": "有效样本", "en": "n"},
     "mean": {"zh": "均值", "en": "Mean"},
@@ -121,6 +122,51 @@ LABELS: dict[str, dict[str, str]] = {
                    "en": "The same model by maximum likelihood (semopy); fit indices computed with lavaan's formulas."},
     "appendix": {"zh": "附录：题项与方法", "en": "Appendix: items and method"},
     "method_note": {"zh": "方法说明", "en": "Method notes"},
+    "pyramid": {"zh": "客户金字塔", "en": "The customer pyramid"},
+    "pyramid_note": {"zh": "按观察期收入把客户分为 VIP客户、主要客户、普通客户与小客户（约 1% / 4% / 15% / 80%）。",
+                     "en": "Customers ranked by revenue in the window into VIP, key, ordinary and small (about 1% / 4% / 15% / 80%)."},
+    "concentration": {"zh": "收入集中度（80/20 法则）", "en": "Revenue concentration (the 80/20 rule)"},
+    "rfm": {"zh": "RFM 分析", "en": "RFM analysis"},
+    "rfm_note": {"zh": "R：距最后一次购买的时间；F：复购天数；M：净收入。各维度按五分位打 1–5 分。",
+                 "en": "R: time since the last purchase; F: repeat purchase days; M: net revenue. Each scored 1–5 by quintile."},
+    "migration": {"zh": "客户层级迁移", "en": "Tier migration"},
+    "migration_note": {"zh": "校准期与验证期的客户层级对比；“new”为新客户，“lost”为验证期未再购买的客户。",
+                       "en": "Tiers in the calibration period vs the holdout period; 'new' are new customers, 'lost' bought nothing in the holdout."},
+    "clv": {"zh": "客户终身价值（BG/NBD + Gamma-Gamma）", "en": "Customer lifetime value (BG/NBD + Gamma-Gamma)"},
+    "clv_note": {"zh": "未来 12 个月的折现预期价值；P(存活) 为客户仍然活跃的概率。",
+                 "en": "Discounted expected value over the next 12 months; P(alive) is the probability that the customer is still active."},
+    "top_accounts": {"zh": "价值最高的客户", "en": "Most valuable accounts"},
+    "at_risk": {"zh": "流失风险客户（高价值、P(存活) 偏低）", "en": "Accounts at risk (high value, low P(alive))"},
+    "holdout": {"zh": "模型检验（验证期）", "en": "Model check (holdout period)"},
+    "holdout_note": {"zh": "以校准期拟合的 BG/NBD 预测验证期的购买次数，并与实际对比（Fader, Hardie & Lee 2005）。",
+                     "en": "BG/NBD fitted on the calibration period predicts holdout purchases, compared with what customers actually bought (Fader, Hardie & Lee 2005)."},
+    "model_params": {"zh": "模型参数估计", "en": "Model parameter estimates"},
+    "gini": {"zh": "基尼系数", "en": "Gini coefficient"},
+    "top_share": {"zh": "前 {share:.0%} 客户的收入占比", "en": "Revenue share of the top {share:.0%}"},
+    "tier": {"zh": "层级", "en": "Tier"},
+    "segment": {"zh": "客户细分", "en": "Segment"},
+    "n_customers": {"zh": "客户数", "en": "Customers"},
+    "share_customers": {"zh": "客户占比", "en": "Share of customers"},
+    "revenue": {"zh": "收入（元）", "en": "Revenue (CNY)"},
+    "share_revenue": {"zh": "收入占比", "en": "Share of revenue"},
+    "mean_order_value": {"zh": "平均订单额（元）", "en": "Mean order value (CNY)"},
+    "mean_frequency": {"zh": "平均复购次数", "en": "Mean repeat purchases"},
+    "mean_time_since_last": {"zh": "距上次购买（周）", "en": "Weeks since last purchase"},
+    "account": {"zh": "客户编号", "en": "Account"},
+    "account_name": {"zh": "客户名称", "en": "Account name"},
+    "total_revenue": {"zh": "收入（元）", "en": "Revenue (CNY)"},
+    "frequency": {"zh": "复购次数", "en": "Repeat purchases"},
+    "p_alive": {"zh": "P(存活)", "en": "P(alive)"},
+    "expected_purchases": {"zh": "预期购买次数", "en": "Expected purchases"},
+    "clv_col": {"zh": "CLV（元）", "en": "CLV (CNY)"},
+    "risk_flag": {"zh": "风险", "en": "Risk"},
+    "actual_mean": {"zh": "实际均值", "en": "Actual mean"},
+    "predicted_mean": {"zh": "预测均值", "en": "Predicted mean"},
+    "actual_total": {"zh": "实际合计", "en": "Actual total"},
+    "predicted_total": {"zh": "预测合计", "en": "Predicted total"},
+    "bucket": {"zh": "校准期复购次数", "en": "Calibration repeat purchases"},
+    "parameter": {"zh": "参数", "en": "Parameter"},
+    "log_likelihood": {"zh": "对数似然", "en": "Log-likelihood"},
     "mean_axis": {"zh": "平均得分（1–10）", "en": "Mean score (1–10)"},
 }
 
@@ -130,7 +176,22 @@ TIERS = {
     "Key": {"zh": "主要客户", "en": "Key"},
     "Ordinary": {"zh": "普通客户", "en": "Ordinary"},
     "Small": {"zh": "小客户", "en": "Small"},
+    "new": {"zh": "新客户", "en": "new"},
+    "lost": {"zh": "流失", "en": "lost"},
 }
+
+
+RFM_SEGMENTS = {
+    "important value": "重要价值客户", "important development": "重要发展客户",
+    "important retention": "重要保持客户", "important win-back": "重要挽留客户",
+    "general value": "一般价值客户", "general development": "一般发展客户",
+    "general retention": "一般保持客户", "general win-back": "一般挽留客户",
+}
+
+
+def segment_label(segment: str, language: str) -> str:
+    """An RFM segment's name (the method texts' 重要价值客户 …) in ``language``."""
+    return RFM_SEGMENTS.get(segment, segment) if language == "zh" else segment
 
 
 def tier_label(tier: str, language: str) -> str:

@@ -86,29 +86,47 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh") -> 
     return body
 
 
-def value_summary(profile: pd.DataFrame, gini: float, top20: float, language: str = "zh", *,
-                  clv_total: float | None = None, at_risk: int | None = None,
-                  holdout_error: float | None = None) -> str:
-    """Executive summary of the customer-value analysis from the tier profile and concentration."""
+def value_summary(value, language: str = "zh") -> str:
+    """Executive summary of a :class:`~kamreport.value.analysis.ValueAnalysis`."""
     zh = language == "zh"
+    profile = value.profile
     top = profile.iloc[: min(2, len(profile))]
     names = "、".join(tier_label(t, language) for t in top.index) if zh else " and ".join(map(str, top.index))
+    share20 = float(value.concentration.top_shares.get(0.2, float("nan")))
     lines = [
-        (f"<b>{names}</b> 合计占客户数的 {top['customer_share'].sum():.0%}，贡献收入的 <b>{top['revenue_share'].sum():.0%}</b>。" if zh else
-         f"<b>{names}</b> customers are {top['customer_share'].sum():.0%} of the base and bring <b>{top['revenue_share'].sum():.0%}</b> of revenue."),
-        (f"前 20% 客户贡献 {top20:.0%} 的收入（基尼系数 {gini:.2f}）。" if zh else
-         f"The top 20% of customers bring {top20:.0%} of revenue (Gini {gini:.2f})."),
+        (f"<b>{names}</b> 合计占客户数的 {top['share_customers'].sum():.0%}，贡献收入的 <b>{top['share_revenue'].sum():.0%}</b>。" if zh else
+         f"<b>{names}</b> customers are {top['share_customers'].sum():.0%} of the base and bring <b>{top['share_revenue'].sum():.0%}</b> of revenue."),
+        (f"前 20% 客户贡献 {share20:.0%} 的收入（基尼系数 {value.concentration.gini:.2f}）。" if zh else
+         f"The top 20% of customers bring {share20:.0%} of revenue (Gini {value.concentration.gini:.2f})."),
     ]
-    if clv_total is not None:
-        lines.append(f"未来 12 个月预期客户价值合计 {clv_total:,.0f} 元。" if zh else
-                     f"Expected customer value over the next 12 months: CNY {clv_total:,.0f}.")
-    if at_risk is not None:
-        lines.append(f"{at_risk} 个高价值客户存在流失风险（P(存活) 偏低），需优先维护。" if zh else
-                     f"{at_risk} high-value accounts are at risk (low P(alive)) and need attention first.")
-    if holdout_error is not None:
-        lines.append(f"模型在验证期的预测误差为 {holdout_error:.1%}（总购买次数）。" if zh else
-                     f"The model's error on total holdout purchases is {holdout_error:.1%}.")
-    return "<p>" + "</p><p>".join(lines) + "</p>"
+    values = value.values
+    if "clv" in values:
+        total = values["clv"].sum()
+        top_clv = values.groupby("tier", observed=True)["clv"].sum().reindex(top.index).sum() / total if total else float("nan")
+        lines.append(f"未来 {value.months} 个月预期客户价值合计 {total:,.0f} 元，其中 {top_clv:.0%} 来自{names}。" if zh else
+                     f"Expected customer value over the next {value.months} months: CNY {total:,.0f}, {top_clv:.0%} of it from {names} customers.")
+    elif value.spend_model_error:
+        lines.append(("未计算客户终身价值：" if zh else "Lifetime value not computed: ") + html.escape(value.spend_model_error))
+    at_risk = int(values["at_risk"].sum())
+    lines.append(f"{at_risk} 个{names}客户 P(存活) 低于 0.5，存在流失风险，需优先维护。" if zh else
+                 f"{at_risk} {names} accounts have P(alive) below 0.5: at risk, to be looked after first.")
+    h = value.holdout
+    if "all" in h.index and h.loc["all", "actual_total"]:
+        err = h.loc["all", "predicted_total"] / h.loc["all", "actual_total"] - 1
+        lines.append(f"模型检验：验证期预测购买 {h.loc['all', 'predicted_total']:,.0f} 次，实际 {h.loc['all', 'actual_total']:,.0f} 次（误差 {err:+.1%}）。" if zh else
+                     f"Model check: {h.loc['all', 'predicted_total']:,.0f} holdout purchases predicted, {h.loc['all', 'actual_total']:,.0f} made ({err:+.1%}).")
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def value_window(value, language: str = "zh") -> str:
+    """The periods the value analysis used, and its data-cleaning rules."""
+    s, e = value.observation_end.date(), value.holdout_end.date()
+    n = len(value.summary)
+    if language == "zh":
+        return (f"客户数 {n}；分析窗口截至 {e}。模型以 {s} 之前的交易校准，以 {s} 至 {e} 的交易检验。"
+                "同一天的多笔订单合并为一次购买；退货冲减当天金额。数据清洗记录如下：")
+    return (f"{n} customers; window up to {e}. Models are calibrated on transactions up to {s} and checked on {s} to {e}. "
+            "Several orders on one day count as one purchase; returns net against that day. Cleaning record:")
 
 
 def method_notes(analysis, language: str = "zh") -> str:

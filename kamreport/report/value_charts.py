@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Polygon
 
-from kamreport.report.labels import label
+from kamreport.report.labels import label, tier_label
 from kamreport.report.style import ACCENT, BAD, INK, MUTED, TIER_COLORS, finish, report_style
 
 
 def pyramid_chart(profile: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
     """The customer pyramid: tiers top-down, each band labelled with its share of customers and
-    of revenue. ``profile``: index tier (top tier first), columns ``customers``,
-    ``customer_share``, ``revenue_share``.
+    of revenue. ``profile``: from :func:`kamreport.value.tier_profile` (index tier, top tier
+    first; ``n_customers``, ``share_customers``, ``share_revenue``).
     """
     tiers = list(profile.index)
     k = len(tiers)
@@ -34,33 +34,35 @@ def pyramid_chart(profile: pd.DataFrame, language: str = "zh", *, ax: plt.Axes |
                                  closed=True, fc=TIER_COLORS[i % len(TIER_COLORS)], ec="white", lw=2))
             row = profile.loc[tier]
             mid = (top + bottom) / 2
-            ax.text(0, mid, str(tier), ha="center", va="center", color="white" if i < 3 else INK,
+            ax.text(0, mid, tier_label(str(tier), language), ha="center", va="center", color="white" if i < 3 else INK,
                     fontsize=10, fontweight="bold")
             ax.text(1.05, mid, label("pyramid_band", language).format(
-                customers=int(row["customers"]), cshare=row["customer_share"], rshare=row["revenue_share"]),
+                customers=int(row["n_customers"]), cshare=row["share_customers"], rshare=row["share_revenue"]),
                 va="center", fontsize=9.5, color=INK)
-        top_two = profile["revenue_share"].iloc[: min(2, k)].sum()
-        top_two_c = profile["customer_share"].iloc[: min(2, k)].sum()
-        names = "+".join(map(str, tiers[: min(2, k)]))
+        top_two = profile["share_revenue"].iloc[: min(2, k)].sum()
+        top_two_c = profile["share_customers"].iloc[: min(2, k)].sum()
+        names = "+".join(tier_label(str(t), language) for t in tiers[: min(2, k)])
         take = (f"{names} 层客户仅占 {top_two_c:.0%}，却贡献 {top_two:.0%} 的收入。" if language == "zh"
                 else f"{names} are {top_two_c:.0%} of customers but bring {top_two:.0%} of revenue.")
         return finish(fig, ax, label("pyramid_chart_title", language), take)
 
 
-def lorenz_chart(lorenz: pd.DataFrame, gini: float, language: str = "zh", *, top_share: float | None = None,
-                 ax: plt.Axes | None = None) -> plt.Figure:
-    """Lorenz curve of revenue (customers sorted from largest to smallest: the Pareto curve).
+def lorenz_chart(conc, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
+    """Revenue concentration as the Pareto curve: customers from the largest down (x) against
+    their cumulative share of revenue (y), with the top-20 % share marked.
 
-    ``lorenz``: columns ``customer_share`` and ``revenue_share`` (cumulative, from 0 to 1, the
-    largest customers first).
+    ``conc``: a :class:`kamreport.value.concentration.Concentration` (its ``lorenz`` curve is
+    ascending; the Pareto curve is its point reflection 1 − L(1 − p)).
     """
+    lorenz = conc.lorenz
+    x = 1 - lorenz["share_customers"].to_numpy()[::-1]
+    y = 1 - lorenz["share_value"].to_numpy()[::-1]
     with report_style():
         fig, ax = plt.subplots(figsize=(6.4, 5)) if ax is None else (ax.figure, ax)
-        ax.plot(lorenz["customer_share"], lorenz["revenue_share"], color=ACCENT, lw=2.2)
+        ax.plot(x, y, color=ACCENT, lw=2.2)
         ax.plot([0, 1], [0, 1], color=MUTED, ls="--", lw=1)
-        ax.fill_between(lorenz["customer_share"], lorenz["customer_share"], lorenz["revenue_share"],
-                        color=ACCENT, alpha=0.08)
-        share20 = top_share if top_share is not None else float(np.interp(0.2, lorenz["customer_share"], lorenz["revenue_share"]))
+        ax.fill_between(x, x, y, color=ACCENT, alpha=0.08)
+        share20 = float(np.interp(0.2, x, y))
         ax.plot([0.2, 0.2, 0], [0, share20, share20], color=BAD, lw=1, ls=":")
         ax.text(0.22, share20 - 0.06, f"20% → {share20:.0%}", color=BAD, fontsize=10)
         ax.set_xlim(0, 1)
@@ -69,8 +71,8 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, language: str = "zh", *, top
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_xlabel(label("lorenz_x", language))
         ax.set_ylabel(label("lorenz_y", language))
-        take = (f"前 20% 客户贡献 {share20:.0%} 的收入；基尼系数 {gini:.2f}。" if language == "zh"
-                else f"The top 20% of customers bring {share20:.0%} of revenue; Gini {gini:.2f}.")
+        take = (f"前 20% 客户贡献 {share20:.0%} 的收入；基尼系数 {conc.gini:.2f}。" if language == "zh"
+                else f"The top 20% of customers bring {share20:.0%} of revenue; Gini {conc.gini:.2f}.")
         return finish(fig, ax, label("lorenz_chart_title", language), take)
 
 
@@ -110,8 +112,8 @@ def migration_heatmap(matrix: pd.DataFrame, language: str = "zh", *, ax: plt.Axe
     with report_style():
         fig, ax = plt.subplots(figsize=(1.0 * matrix.shape[1] + 3, 0.6 * matrix.shape[0] + 1.8)) if ax is None else (ax.figure, ax)
         ax.imshow(shares.to_numpy(float), cmap="Purples", vmin=0, vmax=1, aspect="auto")
-        ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns])
-        ax.set_yticks(range(matrix.shape[0]), [str(c) for c in matrix.index])
+        ax.set_xticks(range(matrix.shape[1]), [tier_label(str(c), language) for c in matrix.columns])
+        ax.set_yticks(range(matrix.shape[0]), [tier_label(str(c), language) for c in matrix.index])
         for (i, j), n in np.ndenumerate(matrix.to_numpy()):
             s = shares.to_numpy(float)[i, j]
             ax.text(j, i, f"{int(n)}\n{s:.0%}" if n else "", ha="center", va="center", fontsize=8,
@@ -133,10 +135,11 @@ def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, tier_order: Seque
     ``values``: one row per customer with ``tier`` and ``clv``.
     """
     order = list(tier_order or dict.fromkeys(values["tier"]))
+    values = values.dropna(subset=["clv"])
     groups = [values.loc[values["tier"] == t, "clv"].clip(lower=1).to_numpy() for t in order]
     with report_style():
         fig, ax = plt.subplots(figsize=(8, 4.4)) if ax is None else (ax.figure, ax)
-        box = ax.boxplot(groups, tick_labels=order, patch_artist=True, showfliers=False, widths=0.55)
+        box = ax.boxplot(groups, tick_labels=[tier_label(t, language) for t in order], patch_artist=True, showfliers=False, widths=0.55)
         for patch, color in zip(box["boxes"], TIER_COLORS):
             patch.set_facecolor(color)
             patch.set_alpha(0.75)
@@ -146,7 +149,7 @@ def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, tier_order: Seque
         ax.set_ylabel(label("clv_axis", language))
         totals = values.groupby("tier")["clv"].sum()
         share = totals.reindex(order).iloc[: min(2, len(order))].sum() / totals.sum() if totals.sum() else 0
-        take = (f"{'+'.join(order[:2])} 层占未来 12 个月预期价值的 {share:.0%}。" if language == "zh"
+        take = (f"{'+'.join(tier_label(t, language) for t in order[:2])} 占未来 12 个月预期价值的 {share:.0%}。" if language == "zh"
                 else f"{' + '.join(order[:2])} hold {share:.0%} of the expected value of the next 12 months.")
         return finish(fig, ax, label("clv_chart_title", language), take)
 
@@ -154,21 +157,22 @@ def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, tier_order: Seque
 def holdout_chart(table: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
     """Predicted vs actual mean purchases in the holdout period by calibration-frequency bucket.
 
-    ``table``: columns ``bucket`` (label), ``actual``, ``predicted``, and optionally ``customers``.
+    ``table``: from :func:`kamreport.value.holdout_table` (index buckets "0" … "7+", "all";
+    ``n_customers``, ``actual_mean``, ``predicted_mean``).
     """
+    table = table.drop(index="all", errors="ignore")
     x = np.arange(len(table))
     with report_style():
         fig, ax = plt.subplots(figsize=(8, 4.2)) if ax is None else (ax.figure, ax)
-        ax.plot(x, table["actual"], marker="o", color=INK, lw=2, label=label("holdout_actual", language))
-        ax.plot(x, table["predicted"], marker="s", color=ACCENT, lw=2, ls="--", label=label("holdout_predicted", language))
-        ax.set_xticks(x, [str(b) for b in table["bucket"]])
+        ax.plot(x, table["actual_mean"], marker="o", color=INK, lw=2, label=label("holdout_actual", language))
+        ax.plot(x, table["predicted_mean"], marker="s", color=ACCENT, lw=2, ls="--",
+                label=label("holdout_predicted", language))
+        ax.set_xticks(x, [str(b) for b in table.index])
         ax.set_xlabel(label("holdout_x", language))
         ax.set_ylabel(label("holdout_y", language))
         ax.legend(frameon=False)
-        w = table["customers"] if "customers" in table else pd.Series(1.0, index=table.index)
-        err = float(np.average(np.abs(table["predicted"] - table["actual"]), weights=w))
+        ax.grid(axis="y", color=MUTED, alpha=0.3)
+        err = float(np.average(np.abs(table["predicted_mean"] - table["actual_mean"]), weights=table["n_customers"]))
         take = (f"预测与实际的平均绝对误差 {err:.2f} 次/客户。" if language == "zh"
                 else f"Mean absolute error of the prediction: {err:.2f} purchases per customer.")
-        ax.grid(axis="y", color=MUTED, alpha=0.3)
         return finish(fig, ax, label("holdout_chart_title", language), take)
-
