@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,6 +17,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
+# the newest installed PostgreSQL (Debian 12 ships 15, Debian 13 ships 17)
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), default=Path("/usr/lib/postgresql/15/bin"),
+             key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +28,56 @@ def reference_dir() -> Path:
     if not REFERENCE.is_dir():
         pytest.fail(f"reference data not found at {REFERENCE}: clone the repo beside shared/")
     return REFERENCE
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A throw-away PostgreSQL server: its URL and the file its statements are logged to."""
+
+    url: str
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """Start PostgreSQL on a free 127.0.0.1 port with trust auth; stop it and remove its dir.
+
+    ``initdb`` and ``pg_ctl`` refuse to run as root, so as root they run through
+    ``runuser -u postgres --`` in a temporary directory owned by postgres. Every statement is
+    logged (``log_statement=all``) so tests can check what the server was asked.
+    """
+    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
+        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (apt-get install postgresql; make test does)")
+    as_root = os.geteuid() == 0
+    if as_root and shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: cannot start PostgreSQL")
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    root = Path(tempfile.mkdtemp(prefix="kamreport-pg-"))
+    if as_root:
+        shutil.chown(root, user="postgres", group="postgres")
+    data, log = root / "data", root / "server.log"
+    port = _free_port()
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, text=True, timeout=120)
+
+    started = False
+    try:
+        run(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--no-locale")
+        options = (f"-p {port} -h 127.0.0.1 -k {root} -c log_statement=all "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w",
+            "-t", "60", "start")
+        started = True
+        yield PostgresServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", log)
+    finally:
+        if started:
+            run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)

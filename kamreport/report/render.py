@@ -82,6 +82,8 @@ def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None =
         str(notebook), str(out), parameters=parameters, kernel_name=kernel or kernel_name(),
         cwd=str(notebook.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
         request_save_on_cell_execute=False,
+        # the kernel's own log (TCP notice, shutdown chatter) is not the user's business
+        extra_arguments=["--log-level=CRITICAL"],
     )
 
 

@@ -314,3 +314,24 @@ def test_codebook_errors(tmp_path):
     with pytest.raises(InputError) as e:
         Codebook.from_file(path)
     assert str(e.value) == f"{path}: unknown key 'items.S1.revrse'; remove it or check its spelling"
+
+
+@pytest.mark.postgres
+def test_postgresql_round_trip(postgres, codebook, survey):
+    """Survey and transactions read from a real PostgreSQL server (tests/conftest.py)."""
+    import psycopg
+
+    with psycopg.connect(postgres.url, autocommit=True) as con:
+        cols = ", ".join(f'"{c}" double precision' if c in ITEMS + ["K1F", "K1D"] else
+                         f'"{c}" integer' if c == "wave" else f'"{c}" text' for c in survey.columns)
+        con.execute(f"create table answers ({cols})")
+        with con.cursor().copy(f"copy answers ({', '.join(chr(34) + c + chr(34) for c in survey.columns)}) from stdin") as copy:
+            for row in survey.itertuples(index=False):
+                copy.write_row([None if (isinstance(v, float) and np.isnan(v)) else v for v in row])
+        con.execute("create table orders (acct text, day date, value numeric)")
+        con.execute("insert into orders values ('A1', '2024-01-02', 10.5), ('A2', '2024-02-03', 7)")
+    _check(read_survey(postgres.url, codebook, table="answers"), survey)
+    tx = read_transactions(postgres.url, customer="acct", date="day", amount="value", table="orders")
+    assert list(tx["customer_id"]) == ["A1", "A2"] and tx["amount"].tolist() == [10.5, 7.0]
+    with pytest.raises(InputError, match=r"postgres@127\.0\.0\.1:\d+/postgres: relation \"nope\" does not exist"):
+        read_survey(postgres.url, codebook, table="nope")
