@@ -113,3 +113,15 @@ def fit_table(fit: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
             rows.append({"criterion": key.upper().replace("_", " "), "value": fit[key],
                          "threshold": "" if cut is None else ("≥ " if cut[1] else "≤ ") + str(cut[0]), "verdict": ok})
     return styled(pd.DataFrame(rows), language, decimals=3, hide_index=True)
+
+
+def vif_table(vif: pd.DataFrame, names: dict[str, str], language: str = "zh", *,
+              threshold: float = 5.0) -> "pd.io.formats.style.Styler":
+    """Collinearity: VIF of each predictor of an endogenous construct (and of formative items)."""
+    out = pd.DataFrame({
+        "construct": [names.get(c, c) for c in vif["construct"]],
+        "predictor": [names.get(v, v) for v in vif["variable"]],
+        "vif": vif["vif"],
+        "verdict": verdict(vif["vif"], threshold, language, higher_is_better=False),
+    })
+    return styled(out, language, decimals=2, hide_index=True)
