@@ -15,7 +15,7 @@ with the last term taken by ``logaddexp``; its gradient is analytic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from kamreport.errors import InputError
-from kamreport.value.mle import check_options, maximize, start_values
+from kamreport.value.mle import FitResult, check_options, maximize, start_values
 from kamreport.value.patterns import (
     Prediction,
     broadcast_history,
@@ -144,7 +144,7 @@ def _increment(params: dict[str, float], t: np.ndarray, x: np.ndarray, big_t: np
 
 
 @dataclass(frozen=True, eq=False)
-class BgNbdFit:
+class BgNbdFit(FitResult):
     """A fitted BG/NBD model.
 
     Attributes
@@ -171,16 +171,6 @@ class BgNbdFit:
         prediction methods.
     """
 
-    params: dict[str, float]
-    std_errors: dict[str, float]
-    covariance: pd.DataFrame
-    log_likelihood: float
-    n_customers: int
-    n_patterns: int
-    converged: bool
-    iterations: int
-    penalizer: float
-    history: tuple[pd.Series, pd.Series, pd.Series] = field(repr=False)
 
     model: ClassVar[str] = "BG/NBD"
 

@@ -14,7 +14,7 @@ of ``frequency`` and ``monetary_value`` among repeat customers before using it f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 from scipy.special import digamma, gammaln
 
 from kamreport.errors import InputError
-from kamreport.value.mle import check_options, maximize, start_values
+from kamreport.value.mle import FitResult, check_options, maximize, start_values
 from kamreport.value.patterns import (
     Prediction,
     collapse,
@@ -78,7 +78,7 @@ def loglik(
 
 
 @dataclass(frozen=True, eq=False)
-class GammaGammaFit:
+class GammaGammaFit(FitResult):
     """A fitted Gamma-Gamma spend model.
 
     Attributes
@@ -98,16 +98,6 @@ class GammaGammaFit:
         Population mean spend per transaction, p v / (q - 1) (infinite if q <= 1).
     """
 
-    params: dict[str, float]
-    std_errors: dict[str, float]
-    covariance: pd.DataFrame
-    log_likelihood: float
-    n_customers: int
-    n_patterns: int
-    converged: bool
-    iterations: int
-    penalizer: float
-    history: tuple[pd.Series, pd.Series] = field(repr=False)
 
     model: ClassVar[str] = "Gamma-Gamma"
 

@@ -17,12 +17,33 @@ whose Hessian is not negative definite raises :class:`~kamreport.errors.Converge
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize
 
 from kamreport.errors import ConvergenceError, InputError
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """What every maximum-likelihood fit of a customer-base model records (the model classes
+    add their predictions): ``params`` and ``std_errors`` by name, their ``covariance``, the
+    maximised ``log_likelihood``, ``n_customers`` collapsed onto ``n_patterns`` weighted rows,
+    whether the fit ``converged`` after how many ``iterations``, the L2 ``penalizer`` and, in
+    ``history``, the fitted summary's columns used as the prediction methods' defaults."""
+
+    params: dict[str, float]
+    std_errors: dict[str, float]
+    covariance: pd.DataFrame
+    log_likelihood: float
+    n_customers: int
+    n_patterns: int
+    converged: bool
+    iterations: int
+    penalizer: float
+    history: tuple[pd.Series, ...] = field(repr=False)
+
 
 #: ``loglik(theta, data, gradient)`` -> (log-likelihood per pattern, d/dtheta per pattern or None)
 Loglik = Callable[[np.ndarray, tuple[np.ndarray, ...], bool], tuple[np.ndarray, np.ndarray | None]]

@@ -20,7 +20,7 @@ parameters 0.01-1000, x up to 400 and T up to 5000 (tests/value/test_clv_pareton
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 from scipy.special import digamma, expit, gammaln
 
 from kamreport.errors import InputError
-from kamreport.value.mle import check_options, maximize, start_values
+from kamreport.value.mle import FitResult, check_options, maximize, start_values
 from kamreport.value.patterns import (
     Prediction,
     broadcast_history,
@@ -190,7 +190,7 @@ def _power_ratio(k: float, ratio: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class ParetoNbdFit:
+class ParetoNbdFit(FitResult):
     """A fitted Pareto/NBD model.
 
     Attributes
@@ -202,16 +202,6 @@ class ParetoNbdFit:
         As in :class:`~kamreport.value.bgnbd.BgNbdFit`.
     """
 
-    params: dict[str, float]
-    std_errors: dict[str, float]
-    covariance: pd.DataFrame
-    log_likelihood: float
-    n_customers: int
-    n_patterns: int
-    converged: bool
-    iterations: int
-    penalizer: float
-    history: tuple[pd.Series, pd.Series, pd.Series] = field(repr=False)
 
     model: ClassVar[str] = "Pareto/NBD"
 
