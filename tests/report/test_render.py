@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -82,11 +83,11 @@ def test_pdf_is_printed(mobi_project, tmp_path):
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
-    class Boom(bytes):
-        pass
-
     target = tmp_path / "r.html"
     atomic_write(target, "old")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask      # readable like any file, not 0600
     with pytest.raises(TypeError):
         atomic_write(target, 12345)  # type: ignore[arg-type]
     assert target.read_text() == "old"
