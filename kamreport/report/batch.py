@@ -94,7 +94,8 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
                         record(fut.result())
                     except Exception as exc:  # a worker that died still gets its manifest entry
                         record(ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
-                                             status="failed", error=f"{type(exc).__name__}: {exc}"))
+                                             status="failed", error=f"{type(exc).__name__}: {exc}",
+                                             params=p.model_dump(mode="json")))
                     bar.advance(task)
     order = {(p.source, nb): i for i, (p, nb) in enumerate(tasks)}
     outcomes.sort(key=lambda o: order.get((o.params_file, o.notebook), 0))

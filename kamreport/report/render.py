@@ -42,12 +42,13 @@ class ReportOutcome:
     error: str | None = None
     failed_cell: int | None = None
     durations: dict[str, float] = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
             "name": self.name, "notebook": self.notebook, "params_file": self.params_file,
             "status": self.status, "outputs": self.outputs, "error": self.error,
-            "failed_cell": self.failed_cell, "durations": self.durations,
+            "failed_cell": self.failed_cell, "durations": self.durations, "params": self.params,
         }
 
 
@@ -162,7 +163,7 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
     name = f"{params.name}-{notebook}"
     source = NOTEBOOK_DIR / f"{notebook}.ipynb"
     durations: dict[str, float] = {}
-    outcome = dict(name=name, notebook=notebook, params_file=params.source)
+    outcome = dict(name=name, notebook=notebook, params_file=params.source, params=params.model_dump(mode="json"))
     if not source.is_file():
         return ReportOutcome(**outcome, status="failed", error=f"notebook {source} not found")
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".ipynb", dir=run_dir)

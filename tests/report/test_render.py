@@ -52,6 +52,7 @@ def test_failing_report_is_isolated_and_recorded(mobi_project, tmp_path):
     assert failed.failed_cell is not None
     manifest = json.loads((result.run_dir / "manifest.json").read_text())
     assert manifest["ok"] == 1 and manifest["failed"] == 1
+    assert manifest["reports"][0]["params"]["title"] == good.title          # the parameter set itself
     assert (result.run_dir / manifest["reports"][0]["outputs"]["html"]).is_file()
     assert (result.run_dir / manifest["reports"][1]["outputs"]["ipynb"]).name.endswith(".failed.ipynb")
     assert "failed" in (result.run_dir / "index.html").read_text()
