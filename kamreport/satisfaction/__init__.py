@@ -7,9 +7,9 @@ import importlib
 _API = {
     "ModelSpec": "spec",
     "Construct": "spec",
-    "acsi": "spec",
-    "ecsi": "spec",
-    "ccsi": "spec",
+    "acsi": "presets",
+    "ecsi": "presets",
+    "ccsi": "presets",
     "fit_pls": "pls",
     "PlsResult": "pls",
     "fit_cbsem": "cbsem",
