@@ -26,7 +26,7 @@ help:
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml | system-deps
 
 setup: system-deps $(STAMP)
 
-$(DEMO)/.complete: $(STAMP) kamreport/data/demo.py
+$(DEMO)/.complete: $(STAMP) $(wildcard kamreport/data/demo*.py)
 	$(BIN)/kamreport demo-data $(DEMO)
 	touch $@
 

@@ -43,10 +43,15 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files o
     from kamreport.data.inputs import load_inputs
     from kamreport.report.batch import collect_params
 
+    from kamreport.satisfaction.analysis import check_model
+
     try:
         params_list = collect_params(paths)
         for params in params_list:
             inputs = load_inputs(params)
+            if "01_satisfaction" in params.notebooks:
+                check_model(inputs.survey, inputs.codebook, preset=params.model.preset, text=params.model.spec,
+                            target=params.model.target)
             summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
             typer.echo(f"ok  {params.source}: {summary or 'no data sources'}")
     except KamreportError as exc:
@@ -64,8 +69,6 @@ def run(paths: Annotated[list[Path], typer.Argument(help="parameter files or fol
 
     try:
         params_list = collect_params(paths)
-        if not params_list:
-            raise KamreportError(f"no parameter files (*.yaml) found in {', '.join(map(str, paths))}")
         result = run_batch(params_list, out_dir=out, jobs=jobs, run_id=run_id, progress=sys.stderr.isatty())
     except KamreportError as exc:
         _fail(exc)
@@ -78,10 +81,6 @@ def run(paths: Annotated[list[Path], typer.Argument(help="parameter files or fol
     typer.echo(f"run {result.run_id}: {len(result.outcomes) - len(result.failed)}/{len(result.outcomes)} "
                f"reports written; index: {result.run_dir / 'index.html'}")
     raise typer.Exit(0 if result.ok else 1)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kamreport.errors import InputError, validation_message
 
-NOTEBOOKS = ("01_satisfaction", "02_customer_value", "03_account_review")
+NOTEBOOKS = ("01_satisfaction", "02_customer_value")
 DEFAULT_TIERS = {"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}
 
 
@@ -32,6 +32,7 @@ class TransactionsSource(_Strict):
     date: str = "date"
     amount: str = "amount"
     order_id: str | None = None          # with it, exact duplicate order rows are dropped
+    date_format: str | None = None       # e.g. "%d/%m/%Y" when dates are not ISO (2024-03-31)
     table: str | None = None
 
 
@@ -51,12 +52,21 @@ class DataSources(_Strict):
 
 
 class ModelOptions(_Strict):
+    """How the satisfaction model is estimated (see kamreport.satisfaction.analysis)."""
+
     preset: Literal["acsi", "ecsi", "ccsi"] = "ecsi"
     spec: str | None = None              # lavaan-style text; overrides the preset when given
     weighting: Literal["path", "factorial", "centroid"] = "path"
-    bootstrap: int = Field(default=1000, ge=0, le=100_000)
+    bootstrap: int = Field(default=1000, le=100_000)   # 0 = none, else at least 100 (see below)
     target: str = "Satisfaction"
     cbsem: bool = True                   # also fit the covariance-based model and show its fit
+
+    @field_validator("bootstrap")
+    @classmethod
+    def _enough_resamples(cls, value: int) -> int:
+        if value != 0 and value < 100:
+            raise ValueError("use 0 (no bootstrap) or at least 100 resamples; 1000+ for reports")
+        return value
 
 
 class ValueOptions(_Strict):
@@ -78,7 +88,8 @@ class Params(_Strict):
 
     Examples
     --------
-    >>> p = Params.model_validate({"title": "Q3", "language": "en"})
+    >>> p = Params.model_validate({"title": "Q3", "language": "en",
+    ...                            "data": {"survey": "s.csv", "codebook": "cb.yaml"}})
     >>> p.notebooks
     ('01_satisfaction',)
     """
@@ -87,7 +98,7 @@ class Params(_Strict):
     subtitle: str = ""
     language: Literal["zh", "en"] = "zh"
     company: str = ""
-    notebooks: tuple[Literal["01_satisfaction", "02_customer_value", "03_account_review"], ...] = ("01_satisfaction",)
+    notebooks: tuple[Literal["01_satisfaction", "02_customer_value"], ...] = ("01_satisfaction",)
     data: DataSources = DataSources()
     segment: str | None = None
     wave: str | None = None
@@ -107,6 +118,16 @@ class Params(_Strict):
         if any(v <= 0 for v in tiers.values()) or abs(sum(tiers.values()) - 1) > 1e-9:
             raise ValueError(f"tier shares must be positive and sum to 1 (they sum to {sum(tiers.values()):g})")
         return tiers
+
+    @model_validator(mode="after")
+    def _notebooks_have_their_data(self) -> "Params":
+        if "01_satisfaction" in self.notebooks and not self.data.survey:
+            raise ValueError("notebook 01_satisfaction needs data.survey (and data.codebook)")
+        if "02_customer_value" in self.notebooks and not self.data.transactions:
+            raise ValueError("notebook 02_customer_value needs data.transactions")
+        if not self.notebooks:
+            raise ValueError("notebooks is empty: list at least one of " + ", ".join(NOTEBOOKS))
+        return self
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Params":

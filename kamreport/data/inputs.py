@@ -7,11 +7,12 @@ calls it without running any report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from kamreport.data.schemas import Codebook
-from kamreport.data.sources import load_table, read_survey, read_transactions
+from kamreport.data.sources import as_id, load_table, read_survey, read_transactions
 from kamreport.errors import InputError
 from kamreport.params import Params
 
@@ -58,7 +59,9 @@ def load_inputs(params: Params, *, survey: bool = True, transactions: bool = Tru
     if transactions and d.transactions:
         t = d.transactions
         frames["transactions"] = read_transactions(params.resolve(t.path), customer=t.customer, date=t.date,
-                                                   amount=t.amount, table=t.table)
+                                                   amount=t.amount, table=t.table, date_format=t.date_format)
+        if t.order_id and t.order_id not in frames["transactions"].columns:
+            raise InputError(f"{params.resolve(t.path)}: order_id column {t.order_id!r} not found; fix data.transactions.order_id")
     if accounts and d.accounts:
         frames["accounts"] = load_table(params.resolve(d.accounts)).frame
     if frames["survey"] is not None and frames["accounts"] is not None:
@@ -72,13 +75,23 @@ def load_inputs(params: Params, *, survey: bool = True, transactions: bool = Tru
 
 
 def _with_account_attributes(survey: pd.DataFrame, accounts: pd.DataFrame, key: str, source: str) -> pd.DataFrame:
-    """The survey with the account master's columns (region, industry, ...) it does not have."""
+    """The survey with the account master's columns (region, industry, ...) it does not have.
+
+    Account ids are compared as text, the same way on both sides (so 15 and 15.0 match); a
+    survey account missing from the master is an error, not a row of blanks.
+    """
     if key not in survey.columns or key not in accounts.columns:
         return survey
-    duplicated = accounts[key].duplicated(keep=False)
+    master = accounts.assign(**{key: as_id(accounts[key])})
+    duplicated = master[key].duplicated(keep=False)
     if duplicated.any():
-        rows = ", ".join(str(i + 2) for i in accounts.index[duplicated][:5])
+        rows = ", ".join(str(i + 2) for i in master.index[duplicated][:5])
         raise InputError(f"{source}: column {key!r} has duplicate account ids at lines {rows}; keep one row per account")
-    extra = [c for c in accounts.columns if c not in survey.columns]
-    master = accounts[[key, *extra]].astype({key: str})
-    return survey.astype({key: str}).merge(master, on=key, how="left", validate="many_to_one")
+    ids = as_id(survey[key])
+    unknown = ids[ids.notna() & ~ids.isin(master[key])]
+    if len(unknown):
+        shown = ", ".join(map(str, unknown.drop_duplicates().head(5)))
+        raise InputError(f"{source}: survey account ids {shown} ({len(unknown)} respondents) are not in the account "
+                         f"master; add them to {Path(source).name} or fix {key!r} in the survey")
+    extra = [c for c in master.columns if c not in survey.columns]
+    return survey.assign(**{key: ids}).merge(master[[key, *extra]], on=key, how="left", validate="many_to_one")

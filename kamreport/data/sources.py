@@ -81,7 +81,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: the file is empty; it needs a header line and at least one data row")
     delimiter = _sniff_delimiter(text, path.suffix.lower())
     try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+        # index_col=False: a trailing delimiter must not silently turn column 1 into the index
+        return pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, index_col=False)
     except pd.errors.ParserError as exc:
         # pandas says e.g. "Error tokenizing data. C error: Expected 5 fields in line 7, saw 6"
         detail = str(exc).strip().splitlines()[-1].split("C error: ")[-1]
@@ -104,7 +105,7 @@ def _read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
 
 def _read_sql(url: str, table: str | None) -> pd.DataFrame:
     if not table:
-        raise InputError(f"{_redact(url)}: a database source needs table=<name>")
+        raise InputError(f"{redact_url(url)}: a database source needs table=<name>")
     import psycopg
     from psycopg import sql
 
@@ -115,10 +116,10 @@ def _read_sql(url: str, table: str | None) -> pd.DataFrame:
             return pd.DataFrame(cur.fetchall(), columns=columns)
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{_redact(url)}: {first}; check the URL, the server and table={table!r}") from None
+        raise InputError(f"{redact_url(url)}: {first}; check the URL, the server and table={table!r}") from None
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """A URL without its password, for messages."""
     if "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
         scheme, rest = url.split("://", 1)
@@ -133,7 +134,7 @@ def load_table(source, *, table: str | None = None, sheet: str | int | None = No
         return _Loaded(source.reset_index(drop=True), "DataFrame", "frame")
     text = str(source)
     if text.startswith(SQL_SCHEMES):
-        return _Loaded(_read_sql(text, table), _redact(text) + (f" table {table}" if table else ""), "sql")
+        return _Loaded(_read_sql(text, table), redact_url(text) + (f" table {table}" if table else ""), "sql")
     path = Path(source)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -176,6 +177,11 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise
 
 
+_DTYPE_WORDS = {
+    "Int64": "whole numbers", "int64": "whole numbers", "float64": "numbers",
+    "datetime64[ns]": "dates like 2024-03-31", "str": "text",
+}
+
 _CHECK_TEXT = {
     "column_in_dataframe": ("is missing", "add the column or fix its name"),
     "not_nullable": ("is empty", "fill in the value or drop the row"),
@@ -201,7 +207,8 @@ def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, expect: di
     values = ", ".join(repr(v) for v in list(dict.fromkeys(rows["failure_case"].tolist()))[:3])
     where = f" at {loaded.rows(indices)}" if indices else ""
     if check.startswith(("coerce_dtype", "dtype")):
-        wanted = expect.get(column, check.split("'")[1] if "'" in check else "another type")
+        dtype = check.split("'")[1] if "'" in check else ""
+        wanted = expect.get(column) or _DTYPE_WORDS.get(dtype, dtype or "another type")
         raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted}{where} ({values}); correct them or mark them missing")
     if check.startswith(("in_range", "greater", "less")):
         raise InputError(f"{loaded.name}: column {column!r} has values outside {expect.get(column, check)}{where} ({values}); recode them or declare them as missing codes in the codebook")
@@ -209,7 +216,25 @@ def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, expect: di
     raise InputError(f"{loaded.name}: column {column!r} {what}{where}" + (f" ({values})" if check != "not_nullable" else "") + f"; {fix}")
 
 
-def _as_id(values: pd.Series) -> pd.Series:
+def _parse_dates(values: pd.Series, date_format: str | None, loaded: _Loaded, column: str) -> pd.Series:
+    """Dates parsed strictly: ISO 8601 (or YYYYMMDD integers) unless ``date_format`` is given, so
+    that 05/02/2024 is never silently read month-first. Unparseable values: one-line error."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if date_format is None and pd.api.types.is_integer_dtype(values):
+        date_format = "%Y%m%d"
+    text = values.astype("string").str.strip()
+    parsed = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+    bad = parsed.isna() & text.notna() & (text != "")
+    if bad.any():
+        shown = ", ".join(repr(v) for v in values[bad].head(3))
+        wanted = f"in format {date_format!r}" if date_format else "ISO dates like 2024-03-31"
+        raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted} at "
+                         f"{loaded.rows(bad[bad].index)} ({shown}); correct them or pass date_format= (e.g. '%d/%m/%Y')")
+    return parsed
+
+
+def as_id(values: pd.Series) -> pd.Series:
     """Customer ids as stripped strings; whole floats (ints read with blanks) lose their ``.0``."""
     if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")
@@ -296,20 +321,15 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
             raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: {available}); pass {role}=<column name>")
     if frame.empty:
         raise InputError(f"{loaded.name}: no data rows; the transactions file needs at least one order")
-    others = [c for c in frame.columns if c not in wanted.values()]
+    # other columns keep their names, except one that would clash with a canonical name
+    others = {c: (f"{c}_source" if c in ("customer_id", "date", "amount") else c)
+              for c in frame.columns if c not in wanted.values()}
     canonical = pd.DataFrame({
-        "customer_id": _as_id(frame[customer]),
-        "date": frame[date],
+        "customer_id": as_id(frame[customer]),
+        "date": _parse_dates(frame[date], date_format, loaded, date),
         "amount": frame[amount],
     })
-    if date_format is not None or pd.api.types.is_integer_dtype(frame[date]):
-        fmt = date_format or "%Y%m%d"
-        parsed = pd.to_datetime(frame[date].astype("string"), format=fmt, errors="coerce")
-        bad = parsed.isna() & frame[date].notna()
-        if bad.any():
-            raise InputError(f"{loaded.name}: column {date!r} has dates not in format {fmt!r} at {loaded.rows(bad[bad].index)} ({', '.join(repr(v) for v in frame[date][bad].head(3))}); fix them or pass date_format=")
-        canonical["date"] = parsed
-    canonical = canonical.join(frame[others])
+    canonical = canonical.join(frame[list(others)].rename(columns=others))
     canonical.loc[canonical["customer_id"] == "", "customer_id"] = pd.NA
     names = {"customer_id": customer, "date": date, "amount": amount}
     expect = {"date": "dates (e.g. 2024-03-31)", "amount": "numbers"}

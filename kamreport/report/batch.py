@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import kamreport
+from kamreport.errors import InputError
 from kamreport.params import Params
 from kamreport.report.render import ReportOutcome, atomic_write, run_report
 
@@ -46,6 +47,8 @@ def collect_params(paths: list[str | Path]) -> list[Params]:
     files: list[Path] = []
     for p in map(Path, paths):
         files.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p])
+    if not files:
+        raise InputError(f"no parameter files (*.yaml) in {', '.join(map(str, paths))}; pass files or a folder holding them")
     return [Params.from_file(f) for f in files]
 
 

@@ -137,7 +137,7 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
                        label=data.loc[sel, "construct_label"].iloc[0] if "construct_label" in data else construct)
         ax.set_yticks(y, data["item"])
         ax.set_xlim(scale)
-        ax.set_xlabel(label("mean_axis", language))
+        ax.set_xlabel(label("mean_axis", language).format(lo=scale[0], hi=scale[1]))
         ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=min(4, len(constructs)))
         low, high = data.loc[data["mean"].idxmin()], data.loc[data["mean"].idxmax()]
         take = (f"最高：{high['item']}（{high['mean']:.1f}）；最低：{low['item']}（{low['mean']:.1f}）。" if language == "zh"

@@ -7,8 +7,8 @@ LABELS: dict[str, dict[str, str]] = {
     "sample": {"zh": "样本概况", "en": "Sample"},
     "sample_note": {"zh": "各调查波次与地区的受访者与客户数。", "en": "Respondents and accounts by survey wave and region."},
     "item_means": {"zh": "测量题项均值", "en": "Item means by construct"},
-    "item_means_note": {"zh": "各构念题项的平均得分（1–10 分）、缺失率与标准差。",
-                        "en": "Mean score (1–10 scale), missing share and standard deviation of each item."},
+    "item_means_note": {"zh": "各构念题项的平均得分、缺失率与标准差。",
+                        "en": "Mean score, missing share and standard deviation of each item."},
     "reliability": {"zh": "信度：Cronbach's α", "en": "Reliability: Cronbach's alpha"},
     "reliability_note": {"zh": "原始 α（pingouin，按协方差）及 95% 置信区间；标准化 α 供与 SmartPLS 对照。α ≥ 0.7 为合格。",
                          "en": "Raw alpha (pingouin, on covariances) with 95% CI; standardized alpha for comparison with SmartPLS. Alpha ≥ 0.7 passes."},
@@ -54,7 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ipma_x": {"zh": "重要性：对{target}的总效应（非标准化）", "en": "Importance: unstandardized total effect on {target}"},
     "ipma_y": {"zh": "表现：指数（0–100）", "en": "Performance: index (0–100)"},
     "ipma_chart_title": {"zh": "重要性–表现矩阵（IPMA）", "en": "Importance–performance map (IPMA)"},
-    "change_axis": {"zh": "指数变化（分，第二波 − 第一波）", "en": "Index change (points, wave 2 − wave 1)"},
+    "change_axis": {"zh": "指数变化（分，后一波 − 前一波）", "en": "Index change (points, later − earlier wave)"},
     "change_chart_title": {"zh": "两次调查间的指数变化", "en": "Index change between survey waves"},
     "pyramid_chart_title": {"zh": "客户金字塔", "en": "The customer pyramid"},
     "pyramid_band": {"zh": "{customers} 位客户 · 客户占比 {cshare:.1%} · 收入占比 {rshare:.1%}",
@@ -170,7 +170,7 @@ LABELS: dict[str, dict[str, str]] = {
     "bucket": {"zh": "校准期复购次数", "en": "Calibration repeat purchases"},
     "parameter": {"zh": "参数", "en": "Parameter"},
     "log_likelihood": {"zh": "对数似然", "en": "Log-likelihood"},
-    "mean_axis": {"zh": "平均得分（1–10）", "en": "Mean score (1–10)"},
+    "mean_axis": {"zh": "平均得分（{lo}–{hi}）", "en": "Mean score ({lo}–{hi})"},
 }
 
 

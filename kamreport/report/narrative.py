@@ -136,8 +136,21 @@ def method_notes(analysis, language: str = "zh") -> str:
     boot = pls.bootstrap.n_resamples if pls.bootstrap is not None else 0
     if language == "zh":
         rule = {"mean": "均值替代", "pairwise": "成对删除", "error": "不允许缺失"}[pls.missing]
-        return (f"样本 n = {pls.n}；缺失值处理：{rule}（共替代 {replaced} 个单元格）；内部权重方案：{pls.weighting}；"
-                f"自助法重抽样 {boot} 次；算法{'已' if pls.converged else '未'}收敛（{pls.iterations} 次迭代）。")
-    return (f"n = {pls.n}; missing values: {pls.missing} replacement ({replaced} cells); inner weighting: "
+        return (f"样本 n = {pls.n}；缺失值处理：{rule}（涉及 {replaced} 个单元格）；内部权重方案：{pls.weighting}；"
+                f"自助法重抽样 {boot} 次；算法{'已' if pls.converged else '未'}收敛（{pls.iterations} 次迭代）。"
+                "置信区间与检验把受访者视为相互独立；同一客户有多位受访者时，区间会略偏窄。")
+    rule = {"mean": "mean replacement", "pairwise": "pairwise deletion", "error": "none allowed"}[pls.missing]
+    return (f"n = {pls.n}; missing values: {rule} ({replaced} cells); inner weighting: "
             f"{pls.weighting}; {boot} bootstrap resamples; the algorithm {'converged' if pls.converged else 'did NOT converge'} "
-            f"after {pls.iterations} iterations.")
+            f"after {pls.iterations} iterations. Intervals and tests treat respondents as independent; with several "
+            "respondents per account they are somewhat too narrow.")
+
+
+def cbsem_note(result, language: str = "zh") -> str:
+    """The CB-SEM sample: listwise deletion can leave far fewer respondents than PLS used."""
+    n, dropped = result.fit.get("n"), getattr(result, "n_dropped", 0)
+    if language == "zh":
+        return (f"极大似然估计采用成列删除：n = {n}（{dropped} 位受访者因缺答被排除；PLS 使用全部样本并以均值替代）。"
+                f"优化器：{result.solver}。")
+    return (f"Maximum likelihood with listwise deletion: n = {n} ({dropped} respondents with missing answers left out; "
+            f"PLS uses everyone, with mean replacement). Optimizer: {result.solver}.")

@@ -140,14 +140,6 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> Path:
         return atomic_write(pdf_path, tmp_pdf.read_bytes())
 
 
-def _first_error(nb: nbformat.NotebookNode) -> tuple[int | None, str]:
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                return index, f"{output.get('ename')}: {output.get('evalue')}".splitlines()[0]
-    return None, "unknown error"
-
-
 def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = "",
                kernel: str | None = None, timeout: int = 1800) -> ReportOutcome:
     """Execute ``notebook`` with ``params`` and write its HTML (and PDF) into ``run_dir``.
@@ -187,24 +179,25 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
             return ReportOutcome(**outcome, status="failed", error=f"{type(exc).__name__}: {line}",
                                  durations=durations)
         durations["execute"] = round(time.perf_counter() - started, 2)
-        nb = nbformat.read(executed, as_version=4)
-        nb.metadata["kamreport"] = _report_metadata(params, run_id, durations["execute"])
         outputs: dict[str, str] = {}
-        t0 = time.perf_counter()
-        html_path = atomic_write(run_dir / f"{name}.html", to_html(nb))
-        outputs["html"] = str(html_path)
-        durations["html"] = round(time.perf_counter() - t0, 2)
-        if "pdf" in params.output.formats:
+        step = "html"
+        try:
+            nb = nbformat.read(executed, as_version=4)
+            nb.metadata["kamreport"] = _report_metadata(params, run_id, durations["execute"])
             t0 = time.perf_counter()
-            try:
+            html_path = atomic_write(run_dir / f"{name}.html", to_html(nb))
+            outputs["html"] = str(html_path)
+            durations["html"] = round(time.perf_counter() - t0, 2)
+            if "pdf" in params.output.formats:
+                step, t0 = "pdf", time.perf_counter()
                 outputs["pdf"] = str(html_to_pdf(html_path, run_dir / f"{name}.pdf"))
-            except RenderError as exc:
                 durations["pdf"] = round(time.perf_counter() - t0, 2)
-                return ReportOutcome(**outcome, status="failed", outputs=outputs, error=str(exc),
-                                     durations=durations)
-            durations["pdf"] = round(time.perf_counter() - t0, 2)
-        atomic_write(run_dir / f"{name}.ipynb", nbformat.writes(nb))
-        outputs["ipynb"] = str(run_dir / f"{name}.ipynb")
+            atomic_write(run_dir / f"{name}.ipynb", nbformat.writes(nb))
+            outputs["ipynb"] = str(run_dir / f"{name}.ipynb")
+        except Exception as exc:  # a conversion failure fails this report, not the run
+            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            error = line if isinstance(exc, RenderError) else f"{step} conversion failed: {type(exc).__name__}: {line}"
+            return ReportOutcome(**outcome, status="failed", outputs=outputs, error=error, durations=durations)
         return ReportOutcome(**outcome, status="ok", outputs=outputs, durations=durations)
     finally:
         executed.unlink(missing_ok=True)

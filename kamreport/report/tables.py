@@ -58,14 +58,13 @@ def r2_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.formats
 
 
 def reliability_table(quality, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
-    """Reliability and convergent validity per construct with pass/fail against the thresholds."""
+    """Reliability and convergent validity per construct; the verdict is "pass" when every
+    required check of ``quality.checks`` for the construct passes (the rule the summary uses)."""
     rel = quality.reliability.copy()
-    th = quality.thresholds
+    checks = quality.checks[quality.checks["level"] == "required"]
+    passed = checks.groupby("subject")["passed"].all()
     rel["verdict"] = [
-        "" if pd.isna(r.alpha_std) and pd.isna(r.ave) else
-        label("pass", language) if ((pd.isna(r.alpha_std) or r.alpha_std >= th.alpha) and r.rho_c >= th.rho_c and r.ave >= th.ave)
-        else label("fail", language)
-        for r in rel.itertuples()
+        "" if c not in passed.index else label("pass" if passed[c] else "fail", language) for c in rel.index
     ]
     rel.index = [names.get(c, c) for c in rel.index]
     rel.index.name = "construct"

@@ -40,6 +40,17 @@ def model_spec(codebook: Codebook, *, preset: str = "ecsi", text: str | None = N
     return PRESETS[preset](items={c: i for c, i in items.items()})
 
 
+def check_model(survey: pd.DataFrame, codebook: Codebook, *, spec: ModelSpec | None = None, preset: str = "ecsi",
+                text: str | None = None, target: str = "Satisfaction") -> ModelSpec:
+    """The report's model (``spec``, else built by :func:`model_spec`), checked against the survey
+    without estimating anything: every item is a survey column, the IPMA target is a construct."""
+    spec = spec or model_spec(codebook, preset=preset, text=text)
+    spec.validate_data(survey.columns, source="survey")
+    if target not in spec.names:
+        raise ModelError(f"IPMA target {target!r} is not a construct of the model ({', '.join(spec.names)}); fix model.target")
+    return spec
+
+
 @dataclass(frozen=True)
 class SatisfactionAnalysis:
     """Everything the satisfaction report shows (``None`` where not applicable)."""
@@ -78,10 +89,7 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
         and last value present)
     cbsem : also fit the covariance-based model (semopy, lavaan-checked fit indices)
     """
-    spec = spec or model_spec(codebook, preset=preset)
-    spec.validate_data(survey.columns, source="survey")
-    if target not in spec.names:
-        raise ModelError(f"IPMA target {target!r} is not a construct of the model ({', '.join(spec.names)}); fix model.target")
+    spec = check_model(survey, codebook, spec=spec, preset=preset, target=target)
     pls = fit_pls(survey, spec, weighting=weighting, bootstrap=bootstrap, seed=seed, progress=progress)
     scale = (codebook.scale.min, codebook.scale.max)
     by_segment = index_scores(survey, spec, pls, by=segment, scale=scale) if segment else None

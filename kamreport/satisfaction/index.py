@@ -41,6 +41,9 @@ WeightsArg = Literal["pls", "equal"]
 QUADRANTS = ("concentrate here", "keep up", "low priority", "possible overkill")
 
 
+DEFAULT_SCALE = (1, 10)  # the ACSI/ECSI questionnaire's 1–10 answers; pass the codebook's scale
+
+
 def item_scale(data: pd.DataFrame, spec: ModelSpec, scale: ScaleArg = None) -> pd.DataFrame:
     """The (min, max) answer scale of each model item: DataFrame indexed by item.
 
@@ -140,7 +143,7 @@ def _block_index(y: np.ndarray, rw: np.ndarray) -> np.ndarray:
 
 
 def respondent_index(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
-                     scale: ScaleArg = None, weights: WeightsArg = "pls") -> pd.DataFrame:
+                     scale: ScaleArg = DEFAULT_SCALE, weights: WeightsArg = "pls") -> pd.DataFrame:
     """0–100 index of every respondent (rows of ``data``) and construct; NaN for empty blocks.
 
     Parameters as :func:`index_scores`. Example: ``respondent_index(df, spec, fit, scale=(1, 10))``.
@@ -180,7 +183,7 @@ def _groups(data: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[st
 
 
 def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
-                 by: str | Sequence[str] | None = None, scale: ScaleArg = None, ci: float = 0.95,
+                 by: str | Sequence[str] | None = None, scale: ScaleArg = DEFAULT_SCALE, ci: float = 0.95,
                  weights: WeightsArg = "pls") -> pd.DataFrame:
     """0–100 index per construct, overall or per segment, with standard error and intervals.
 
@@ -190,7 +193,7 @@ def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
     spec, pls : the model and its PLS fit (the weights and item SDs come from the fit).
     by : segment column name(s) (region, industry, tier, wave ...); rows with a missing
         segment value are left out.
-    scale : the item answer scale, see :func:`item_scale` (None infers it from the data).
+    scale : the item answer scale, see :func:`item_scale`; default (1, 10), None infers it from the data.
     ci : confidence level of the intervals.
     weights : "pls" (ACSI, the fit's outer weights) or "equal" (plain mean of the items).
 
@@ -266,7 +269,7 @@ def _bootstrap_index(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, scale:
 
 def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str = "wave",
                  before: object = 1, after: object = 2, by: str | Sequence[str] | None = None, *,
-                 scale: ScaleArg = None, ci: float = 0.95, weights: WeightsArg = "pls") -> pd.DataFrame:
+                 scale: ScaleArg = DEFAULT_SCALE, ci: float = 0.95, weights: WeightsArg = "pls") -> pd.DataFrame:
     """Wave-over-wave change of the 0–100 index per construct (and segment), Welch t-test.
 
     Both waves are scored with the same weights (those of ``pls``) and the same scale (given,
@@ -320,7 +323,7 @@ def _welch(after: np.ndarray, before: np.ndarray, ci: float) -> dict[str, float]
 
 
 def ipma(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *, target: str = "Satisfaction",
-         scale: ScaleArg = None, level: Literal["construct", "item"] = "construct") -> pd.DataFrame:
+         scale: ScaleArg = DEFAULT_SCALE, level: Literal["construct", "item"] = "construct") -> pd.DataFrame:
     """Importance–performance map analysis of ``target`` (Ringle & Sarstedt 2016).
 
     Performance is the 0–100 index (mean over ``data``'s respondents, as

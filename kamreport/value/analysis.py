@@ -101,7 +101,8 @@ def analyse_value(tx: pd.DataFrame, *, observation_end=None, holdout_end=None, f
         values = values.join(master, how="left")
     return ValueAnalysis(
         summary=summary, calibration=calibration, rfm=rfm_scores(summary), tiers=tiering, profile=profile,
-        concentration=concentration(summary, by="total_revenue"), migration=tier_migration(before, after),
+        # an account whose returns exceed its purchases holds no share of revenue (not an error)
+        concentration=concentration(summary, by="total_revenue", negative="clip"), migration=tier_migration(before, after),
         bgnbd_calibration=bg_cal, holdout=holdout_table(bg_cal, calibration), bgnbd=bg, gamma_gamma=gg,
         values=values, observation_end=start, holdout_end=end, months=months, spend_model_error=gg_error,
     )

@@ -41,6 +41,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from kamreport.data.sources import redact_url
 from kamreport.errors import InputError
 
 SummaryResult: TypeAlias = pd.DataFrame
@@ -98,9 +99,9 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
     text = str(tx)
     if text.startswith(("postgresql://", "postgres://")):
         if table is None:
-            raise InputError(f"{_redact(text)}: no table= given; fix: name the transaction table")
+            raise InputError(f"{redact_url(text)}: no table= given; fix: name the transaction table")
         backend = ibis.connect(text.replace("postgresql://", "postgres://", 1))
-        return _Source(backend.table(table), f"{_redact(text)} table {table}", "postgres",
+        return _Source(backend.table(table), f"{redact_url(text)} table {table}", "postgres",
                        [backend.disconnect])
     path = Path(text)
     lower = path.name.lower()
@@ -128,15 +129,6 @@ def _engine_of(expr: ir.Table) -> str:
         return str(expr.get_backend().name)
     except Exception:  # an unbound memtable runs in the default backend
         return "duckdb"
-
-
-def _redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    head, sep, tail = url.partition("@")
-    if not sep or ":" not in head.split("//", 1)[-1]:
-        return url
-    scheme, _, user = head.partition("//")
-    return f"{scheme}//{user.split(':', 1)[0]}:***@{tail}"
 
 
 def _to_day(value: Any, what: str) -> dt.date | None:

@@ -282,8 +282,32 @@ def test_error_transactions_bad_date(tmp_path):
                   "value": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
     with pytest.raises(InputError) as e:
         read_transactions(path, customer="acct", date="day", amount="value")
-    assert str(e.value) == (f"{path}: column 'day' has values that are not dates (e.g. 2024-03-31) at lines 3, 4 "
-                            "('2024-13-45', 'soon'); correct them or mark them missing")
+    assert str(e.value) == (f"{path}: column 'day' has values that are not ISO dates like 2024-03-31 at lines 3, 4 "
+                            "('2024-13-45', 'soon'); correct them or pass date_format= (e.g. '%d/%m/%Y')")
+
+
+def test_day_first_dates_are_never_guessed(tmp_path):
+    """05/02/2024 is 5 February in most of the world: refuse to guess, accept date_format."""
+    path = tmp_path / "orders.csv"
+    pd.DataFrame({"acct": [1, 2], "day": ["05/02/2024", "28/02/2024"], "value": [1.0, 2.0]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"column 'day' has values that are not ISO dates like 2024-03-31 at lines 2, 3"):
+        read_transactions(path, customer="acct", date="day", amount="value")
+    tx = read_transactions(path, customer="acct", date="day", amount="value", date_format="%d/%m/%Y")
+    assert list(tx["date"]) == [pd.Timestamp("2024-02-05"), pd.Timestamp("2024-02-28")]
+
+
+def test_trailing_delimiter_does_not_shift_columns(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("acct,day,value\nA1,2024-01-02,3.5,\nA2,2024-01-03,4,\n")
+    tx = read_transactions(path, customer="acct", date="day", amount="value")
+    assert list(tx["customer_id"]) == ["A1", "A2"] and list(tx["amount"]) == [3.5, 4.0]
+
+
+def test_columns_named_like_canonical_ones_are_kept_renamed():
+    raw = pd.DataFrame({"acct": ["A"], "date": ["2024-01-01"], "booked": ["2024-01-05"], "amount": [9.0], "net": [8.0]})
+    tx = read_transactions(raw, customer="acct", date="booked", amount="net")
+    assert list(tx.columns) == ["customer_id", "date", "amount", "date_source", "amount_source"]
+    assert tx.loc[0, "date"] == pd.Timestamp("2024-01-05") and tx.loc[0, "amount"] == 8.0
 
 
 def test_error_transactions_bad_amount(tmp_path):
@@ -335,3 +359,22 @@ def test_postgresql_round_trip(postgres, codebook, survey):
     assert list(tx["customer_id"]) == ["A1", "A2"] and tx["amount"].tolist() == [10.5, 7.0]
     with pytest.raises(InputError, match=r"postgres@127\.0\.0\.1:\d+/postgres: relation \"nope\" does not exist"):
         read_survey(postgres.url, codebook, table="nope")
+
+
+def test_account_master_joins_numeric_ids_and_refuses_unknown(tmp_path):
+    """Ids read as 15.0 (a blank made the column float) and 15 are the same account."""
+    from kamreport.data.inputs import load_inputs
+    from kamreport.params import Params
+
+    cb = {"respondent_id": "rid", "scale": {"min": 1, "max": 10}, "constructs": {"S": {"zh": "满意", "en": "S"}},
+          "items": {"S1": {"construct": "S"}}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    pd.DataFrame({"rid": [1, 2, 3], "account_id": [15, None, 16], "S1": [5, 6, 7]}).to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame({"account_id": [15, 16], "region": ["华东", "西部"]}).to_csv(tmp_path / "a.csv", index=False)
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"title": "t", "segment": "region", "data": {
+        "survey": "s.csv", "codebook": "cb.yaml", "accounts": "a.csv"}}))
+    survey = load_inputs(Params.from_file(tmp_path / "p.yaml")).survey
+    assert survey["region"].tolist()[0] == "华东" and survey["region"].tolist()[2] == "西部"
+    pd.DataFrame({"account_id": [15], "region": ["华东"]}).to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(InputError, match=r"a.csv: survey account ids 16 \(1 respondents\) are not in the account master"):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))

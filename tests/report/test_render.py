@@ -93,3 +93,32 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         atomic_write(target, 12345)  # type: ignore[arg-type]
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_validate_catches_what_run_would_fail_on(mobi_project, tmp_path):
+    runner = CliRunner()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = runner.invoke(app, ["validate", str(empty)])
+    assert res.exit_code == 2 and f"no parameter files (*.yaml) in {empty}" in res.output
+    data = yaml.safe_load((mobi_project / "mobi.yaml").read_text())
+    data["model"] = {"target": "Satisfactoin"}
+    bad = mobi_project / "typo_target.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True))
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2
+    assert "IPMA target 'Satisfactoin' is not a construct of the model" in res.output
+    data["model"] = {}
+    data["notebooks"] = ["02_customer_value"]
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True))
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 2 and "notebook 02_customer_value needs data.transactions" in res.output
+
+
+def test_conversion_failure_fails_only_that_report(mobi_project, tmp_path, monkeypatch):
+    import kamreport.report.render as render
+
+    monkeypatch.setattr(render, "TEMPLATE_DIR", tmp_path / "no-templates")
+    outcome = render.run_report(Params.from_file(mobi_project / "mobi.yaml"), "01_satisfaction", tmp_path)
+    assert outcome.status == "failed" and outcome.error.startswith("html conversion failed: ")
+    assert not (tmp_path / "mobi-01_satisfaction.html").exists()
