@@ -130,7 +130,13 @@ def value_window(value, language: str = "zh") -> str:
 
 
 def method_notes(analysis, language: str = "zh") -> str:
-    """How the numbers were made: sample, missing-data rule, scheme, bootstrap, convergence."""
+    """How the numbers were made: sample, missing-data rule, scheme, bootstrap, convergence, and
+    any caveat the computation raised (e.g. negative outer weights in an index)."""
+    caveats = "".join(f"\n\n⚠ {html.escape(n)}" for n in getattr(analysis, "notes", ()))
+    return _method_text(analysis, language) + caveats
+
+
+def _method_text(analysis, language: str) -> str:
     pls = analysis.pls
     replaced = int(pls.missing_replaced.sum())
     boot = pls.bootstrap.n_resamples if pls.bootstrap is not None else 0

@@ -8,8 +8,10 @@ package; this module only chains them with the report's parameters, so notebooks
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,6 +23,7 @@ from kamreport.satisfaction.pls import PlsResult, fit_pls
 from kamreport.satisfaction.spec import ModelSpec, acsi, ccsi, ecsi
 
 PRESETS = {"acsi": acsi, "ecsi": ecsi, "ccsi": ccsi}
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])   # warnings we raise, not third parties''' noise
 
 
 def model_spec(codebook: Codebook, *, preset: str = "ecsi", text: str | None = None) -> ModelSpec:
@@ -68,6 +71,7 @@ class SatisfactionAnalysis:
     wave: str | None
     cbsem: object | None = None
     cbsem_error: str | None = None
+    notes: tuple[str, ...] = ()           # caveats raised while computing (e.g. negative outer weights)
 
 
 def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: ModelSpec | None = None,
@@ -106,11 +110,15 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
             cb_result = fit_cbsem(survey, spec)
         except KamreportError as exc:  # reported in the report, never silently dropped
             cb_error = str(exc)
+    with warnings.catch_warnings(record=True) as caught:  # caveats go into the result, not stderr
+        warnings.simplefilter("always")
+        quality_result = quality(survey, spec, pls)
+        overall = index_scores(survey, spec, pls, scale=scale)
+        by_construct = ipma(survey, spec, pls, target=target, scale=scale)
+        by_item = ipma(survey, spec, pls, target=target, scale=scale, level="item")
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught if w.filename.startswith(_PACKAGE_DIR)))
     return SatisfactionAnalysis(
-        spec=spec, pls=pls, quality=quality(survey, spec, pls),
-        index=index_scores(survey, spec, pls, scale=scale), index_by_segment=by_segment, index_change=change,
-        ipma=ipma(survey, spec, pls, target=target, scale=scale),
-        ipma_items=ipma(survey, spec, pls, target=target, scale=scale, level="item"),
-        target=target, segment=segment, wave=wave, cbsem=cb_result, cbsem_error=cb_error,
+        spec=spec, pls=pls, quality=quality_result, index=overall, index_by_segment=by_segment,
+        index_change=change, ipma=by_construct, ipma_items=by_item, target=target, segment=segment, wave=wave,
+        cbsem=cb_result, cbsem_error=cb_error, notes=notes,
     )
-

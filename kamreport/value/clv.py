@@ -24,15 +24,12 @@ from kamreport.errors import InputError, ModelError
 from kamreport.value.bgnbd import BgNbdFit, fit_bgnbd
 from kamreport.value.gammagamma import GammaGammaFit, fit_gamma_gamma
 from kamreport.value.paretonbd import ParetoNbdFit, fit_pareto_nbd
-from kamreport.value.patterns import collapse, validate_summary
+from kamreport.value.patterns import FREQ_DAYS, collapse, validate_summary
 
 __all__ = [
     "BgNbdFit", "GammaGammaFit", "ParetoNbdFit", "clv", "fit_bgnbd", "fit_gamma_gamma",
     "fit_pareto_nbd", "holdout_table",
 ]
-
-#: days per time unit of a customer summary (as in kamreport.value.summary); M = mean month
-UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 TransactionFit = BgNbdFit | ParetoNbdFit
 
@@ -112,7 +109,7 @@ def clv(
     _check_transaction_model(transaction_model, "clv")
     if not isinstance(spend_model, GammaGammaFit):
         raise InputError(f"clv: spend model must come from fit_gamma_gamma, got {type(spend_model).__name__}")
-    if freq not in UNIT_DAYS:
+    if freq not in FREQ_DAYS:
         raise InputError(f"clv: freq must be one of 'D', 'W', 'M' (the summary's unit), got {freq!r}")
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
         raise InputError(f"clv: months must be a whole number >= 1, got {months!r}")
@@ -128,7 +125,7 @@ def clv(
     cols = validate_summary(summary, ("frequency", "recency", "T", "monetary_value"), model="clv")
     x, tx, big_t = cols["frequency"], cols["recency"], cols["T"]
     (ux, utx, ut), _, inverse = collapse(x, tx, big_t, return_inverse=True)
-    month = UNIT_DAYS["M"] / UNIT_DAYS[freq]
+    month = FREQ_DAYS["M"] / FREQ_DAYS[freq]
     previous = np.zeros(ux.size)
     discounted = np.zeros(ux.size)
     for k in range(1, int(months) + 1):

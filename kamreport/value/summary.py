@@ -43,13 +43,12 @@ import pandas as pd
 
 from kamreport.data.sources import redact_url
 from kamreport.errors import InputError
+from kamreport.value.patterns import FREQ_DAYS
 
 SummaryResult: TypeAlias = pd.DataFrame
 """What :func:`customer_summary` returns: a DataFrame with ``attrs`` ``diagnostics`` (counts),
 ``observation_end``, ``holdout_end``, ``freq``, ``engine`` and ``sql`` (the queries sent)."""
 
-#: length of one time unit in days: D = day, W = week (7 days), M = mean Gregorian month
-FREQ_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz")
 _DUCKDB = (".duckdb", ".ddb", ".db")
