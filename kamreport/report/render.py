@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -24,8 +25,19 @@ from kamreport.errors import RenderError
 from kamreport.params import Params
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = Path(os.environ.get("KAMREPORT_NOTEBOOKS", REPO / "notebooks"))
-TEMPLATE_DIR = Path(os.environ.get("KAMREPORT_TEMPLATES", REPO / "templates"))
+
+
+def _resource(name: str) -> Path:
+    """``notebooks`` or ``templates``: $KAMREPORT_<NAME>, else the source tree beside the package
+    (editable install, the usual case), else what ``pip install .`` put under <prefix>/share."""
+    if override := os.environ.get(f"KAMREPORT_{name.upper()}"):
+        return Path(override)
+    beside = REPO / name
+    return beside if beside.is_dir() else Path(sys.prefix) / "share" / "kamreport" / name
+
+
+NOTEBOOK_DIR = _resource("notebooks")
+TEMPLATE_DIR = _resource("templates")
 TEMPLATE = "kamreport"
 KERNEL = "kamreport"
 
