@@ -191,8 +191,13 @@ _CHECK_TEXT = {
 }
 
 
-def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, expect: dict[str, str]) -> None:
-    """Turn pandera's failure table into one line: source, column, rows, what is expected."""
+def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, types: dict[str, str],
+                        ranges: dict[str, str] | None = None) -> None:
+    """Turn pandera's failure table into one line: source, column, rows, what is expected.
+
+    ``types``: column -> the values it takes, in words ("numbers (scale 1–10)"); ``ranges``:
+    column -> its allowed range, in words ("the scale 1–10").
+    """
     fc = exc.failure_cases
     fc = fc[~fc["failure_case"].astype(str).str.startswith("TypeError(")]  # echoes of a failed coerce
     first = fc.iloc[0]
@@ -208,10 +213,10 @@ def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, expect: di
     where = f" at {loaded.rows(indices)}" if indices else ""
     if check.startswith(("coerce_dtype", "dtype")):
         dtype = check.split("'")[1] if "'" in check else ""
-        wanted = expect.get(column) or _DTYPE_WORDS.get(dtype, dtype or "another type")
+        wanted = types.get(column) or _DTYPE_WORDS.get(dtype, dtype or "another type")
         raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted}{where} ({values}); correct them or mark them missing")
     if check.startswith(("in_range", "greater", "less")):
-        raise InputError(f"{loaded.name}: column {column!r} has values outside {expect.get(column, check)}{where} ({values}); recode them or declare them as missing codes in the codebook")
+        raise InputError(f"{loaded.name}: column {column!r} has values outside {(ranges or {}).get(column, check)}{where} ({values}); recode them or declare them as missing codes in the codebook")
     what, fix = _CHECK_TEXT.get(check.split("(")[0], (f"fails check {check}", "correct the values"))
     raise InputError(f"{loaded.name}: column {column!r} {what}{where}" + (f" ({values})" if check != "not_nullable" else "") + f"; {fix}")
 
@@ -273,18 +278,13 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None, sheet: 
             frame[col] = frame[col].mask(numeric.isin(codebook.missing_codes))
     lo, hi = codebook.scale.min, codebook.scale.max
     klo, khi = codebook.kano.scale.min, codebook.kano.scale.max
-    expect = {c: f"numbers (scale {lo}–{hi})" for c in codebook.items}
-    expect |= {c: f"numbers (Kano answers {klo}–{khi})" for c in codebook.kano_columns}
-    for c in codebook.items:
-        expect.setdefault(c, "")
-    range_text = {c: f"the scale {lo}–{hi}" for c in codebook.items} | {
-        c: f"the Kano answers {klo}–{khi}" for c in codebook.kano_columns}
+    ranges = {c: f"the scale {lo}–{hi}" for c in codebook.items}
+    ranges |= {c: f"the Kano answers {klo}–{khi}" for c in codebook.kano_columns}
+    types = {c: f"numbers ({text.removeprefix('the ')})" for c, text in ranges.items()}
     try:
         frame = survey_schema(codebook).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        first_check = str(fc.iloc[0]["check"]) if len(fc) else ""
-        _raise_schema_error(exc, loaded, range_text if first_check.startswith("in_range") else expect)
+        _raise_schema_error(exc, loaded, types, ranges)
     for item, spec in codebook.items.items():
         if spec.reverse:
             frame[item] = lo + hi - frame[item]
