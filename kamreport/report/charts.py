@@ -95,6 +95,12 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
         return finish(fig, ax, label("model_chart_title", language), take)
 
 
+def _ci_bars(ax: plt.Axes, labels, values: pd.Series, low: pd.Series, high: pd.Series, colors) -> None:
+    """Horizontal bars with their confidence interval as error bars (alpha, index, change charts)."""
+    err = np.vstack([values - low, high - values])
+    ax.barh(labels, values, color=colors, xerr=err, capsize=3, error_kw={"ecolor": SUBTLE, "lw": 1})
+
+
 def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float = 0.7,
                 ax: plt.Axes | None = None) -> plt.Figure:
     """Horizontal bars of raw Cronbach's alpha per construct with its CI and the 0.7 line.
@@ -105,9 +111,7 @@ def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float 
     with report_style():
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
         colors = [ACCENT if a >= threshold else BAD for a in data["alpha"]]
-        err = np.vstack([data["alpha"] - data["ci_low"], data["ci_high"] - data["alpha"]])
-        ax.barh(data.index.astype(str), data["alpha"], color=colors, xerr=err, capsize=3,
-                error_kw={"ecolor": SUBTLE, "lw": 1})
+        _ci_bars(ax, data.index.astype(str), data["alpha"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(threshold, color=MUTED, ls="--", lw=1)
         for y, a in enumerate(data["alpha"]):
             ax.text(min(a, 1) + 0.01, y, f"{a:.2f}", va="center", fontsize=9)
@@ -153,8 +157,7 @@ def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[st
     with report_style():
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
         ylabels = [names.get(c, c) for c in data["construct"]]
-        err = np.vstack([data["index"] - data["ci_low"], data["ci_high"] - data["index"]])
-        ax.barh(ylabels, data["index"], color=ACCENT, xerr=err, capsize=3, error_kw={"ecolor": SUBTLE, "lw": 1})
+        _ci_bars(ax, ylabels, data["index"], data["ci_low"], data["ci_high"], ACCENT)
         for y, v in enumerate(data["index"]):
             ax.text(v + 1.5, y, f"{v:.1f}", va="center", fontsize=9)
         ax.set_xlim(0, 105)
@@ -241,8 +244,7 @@ def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Map
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
         ylabels = [names.get(c, c) for c in data["construct"]]
         colors = [(GOOD if d > 0 else BAD) if p < 0.05 else MUTED for d, p in zip(data["change"], data["p_value"])]
-        err = np.vstack([data["change"] - data["ci_low"], data["ci_high"] - data["change"]])
-        ax.barh(ylabels, data["change"], color=colors, xerr=err, capsize=3, error_kw={"ecolor": SUBTLE, "lw": 1})
+        _ci_bars(ax, ylabels, data["change"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(0, color=INK, lw=0.8)
         ax.set_xlabel(label("change_axis", language))
         sig = data[data["p_value"] < 0.05]
