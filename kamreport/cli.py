@@ -40,18 +40,12 @@ def demo_data(out_dir: Annotated[Path, typer.Argument(help="folder to write the 
 @app.command()
 def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files or folders of them")]) -> None:
     """Check parameter files and every data source they name, without running any report."""
-    from kamreport.data.inputs import load_inputs
+    from kamreport.inputs import check_inputs
     from kamreport.report.batch import collect_params
 
-    from kamreport.satisfaction.analysis import check_model
-
     try:
-        params_list = collect_params(paths)
-        for params in params_list:
-            inputs = load_inputs(params)
-            if "01_satisfaction" in params.notebooks:
-                check_model(inputs.survey, inputs.codebook, preset=params.model.preset, text=params.model.spec,
-                            target=params.model.target)
+        for params in collect_params(paths):
+            inputs = check_inputs(params)
             summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
             typer.echo(f"ok  {params.source}: {summary or 'no data sources'}")
     except KamreportError as exc:

@@ -55,3 +55,17 @@ def validation_message(exc) -> str:
     if not err["loc"]:  # a check across keys: the message says it all
         return f"{msg}{more}"
     return f"key {key!r}: {msg}; got {err.get('input')!r}{more}"
+
+
+def first_line(exc: BaseException | str) -> str:
+    """The first non-blank line of ``exc``'s message (or of a text), else the exception's type name.
+
+    Examples
+    --------
+    >>> first_line(ValueError("bad value\\nTraceback ..."))
+    'bad value'
+    >>> first_line(KeyError())
+    'KeyError'
+    """
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0].strip() if lines else (type(exc).__name__ if isinstance(exc, BaseException) else "")

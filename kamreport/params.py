@@ -7,6 +7,7 @@ name the key and the file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -16,7 +17,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kamreport.errors import InputError, validation_message
 
-NOTEBOOKS = ("01_satisfaction", "02_customer_value")
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One report notebook (``notebooks/<name>.ipynb``) and the data sources it reads."""
+
+    name: str
+    needs: tuple[Literal["survey", "transactions"], ...]
+
+
+#: THE list of report notebooks: adding one is one line here (plus its .ipynb file).
+NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
+    Notebook("01_satisfaction", needs=("survey",)),
+    Notebook("02_customer_value", needs=("transactions",)),
+)}
+NotebookName = Literal[tuple(NOTEBOOKS)]  # type: ignore[valid-type]  # the registry's names
+
+#: The customer pyramid's default tiers (the 1/4/15/80 % rule); kamreport.value.rfm uses these.
 DEFAULT_TIERS = {"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}
 
 
@@ -98,7 +116,7 @@ class Params(_Strict):
     subtitle: str = ""
     language: Literal["zh", "en"] = "zh"
     company: str = ""
-    notebooks: tuple[Literal["01_satisfaction", "02_customer_value"], ...] = ("01_satisfaction",)
+    notebooks: tuple[NotebookName, ...] = ("01_satisfaction",)
     data: DataSources = DataSources()
     segment: str | None = None
     wave: str | None = None
@@ -121,10 +139,11 @@ class Params(_Strict):
 
     @model_validator(mode="after")
     def _notebooks_have_their_data(self) -> "Params":
-        if "01_satisfaction" in self.notebooks and not self.data.survey:
-            raise ValueError("notebook 01_satisfaction needs data.survey (and data.codebook)")
-        if "02_customer_value" in self.notebooks and not self.data.transactions:
-            raise ValueError("notebook 02_customer_value needs data.transactions")
+        for name in self.notebooks:
+            for source in NOTEBOOKS[name].needs:
+                if not getattr(self.data, source):
+                    extra = " (and data.codebook)" if source == "survey" else ""
+                    raise ValueError(f"notebook {name} needs data.{source}{extra}")
         if not self.notebooks:
             raise ValueError("notebooks is empty: list at least one of " + ", ".join(NOTEBOOKS))
         return self
@@ -154,6 +173,13 @@ class Params(_Strict):
             return relative
         p = Path(relative).expanduser()
         return str(p if p.is_absolute() else (Path(self.base_dir) / p).resolve())
+
+    def sources(self) -> dict[str, str]:
+        """The data sources this set names, by role (survey, transactions, accounts), as given."""
+        d = self.data
+        found = {"survey": d.survey, "transactions": d.transactions.path if d.transactions else None,
+                 "accounts": d.accounts}
+        return {role: where for role, where in found.items() if where}
 
     @property
     def name(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +20,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kamreport.data.schemas import TRANSACTIONS_SCHEMA, Codebook, survey_schema
-from kamreport.errors import InputError
+from kamreport.errors import InputError, first_line
 
+#: File types by suffix: the ONE table both readers use (pandas here, the engine in
+#: kamreport.value.summary), so a file readable by one is readable by the other.
 SUFFIXES = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".csv.gz": "csv", ".tsv.gz": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".sav": "sav", ".zsav": "sav",
     ".parquet": "parquet", ".pq": "parquet",
@@ -115,35 +119,130 @@ def _read_sql(url: str, table: str | None) -> pd.DataFrame:
             columns = [d.name for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
     except psycopg.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{redact_url(url)}: {first}; check the URL, the server and table={table!r}") from None
+        raise InputError(f"{redact_url(url)}: {first_line(exc)}; check the URL, the server and table={table!r}") from None
 
 
 def redact_url(url: str) -> str:
-    """A URL without its password, for messages."""
-    if "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
-        scheme, rest = url.split("://", 1)
-        user = rest.split("@", 1)[0].split(":", 1)[0]
-        return f"{scheme}://{user}:***@{rest.split('@', 1)[1]}"
-    return url
+    """``url`` with its password replaced by ``***`` (any scheme); other text unchanged.
+
+    The one function every message, manifest and report uses to name a source.
+
+    Examples
+    --------
+    >>> redact_url("postgresql://ana:s3cret@db.example:5432/crm?sslmode=require")
+    'postgresql://ana:***@db.example:5432/crm?sslmode=require'
+    >>> redact_url("postgresql://db.example/crm?password=s3cret&user=ana")
+    'postgresql://db.example/crm?password=***&user=ana'
+    >>> redact_url("data/orders.csv")
+    'data/orders.csv'
+    """
+    text = str(url)
+    if "://" not in text:
+        return text
+    parts = urllib.parse.urlsplit(text)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        netloc = f"{userinfo}@{host}"
+    query = "&".join(
+        f"{k}=***" if k.lower() in ("password", "passwd", "pwd") else (f"{k}={v}" if eq else k)
+        for k, eq, v in (item.partition("=") for item in parts.query.split("&") if item)
+    )
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """What a source is, decided once for every reader: ``kind`` (csv, xlsx, sav, parquet,
+    duckdb, sql, frame), ``location`` (path, glob, folder or URL), ``table`` and a ``name``
+    for messages (a URL without its password)."""
+
+    kind: str
+    location: str | None
+    name: str
+    table: str | None = None
+
+
+def resolve_source(source, *, table: str | None = None) -> SourceRef:
+    """Classify ``source`` (DataFrame, path, glob, folder of Parquet files or database URL).
+
+    Raises
+    ------
+    InputError
+        an unknown file type, a missing file, or a database/DuckDB source without ``table``
+        where one is needed.
+    """
+    if isinstance(source, pd.DataFrame):
+        return SourceRef("frame", None, "DataFrame", table)
+    text = str(source)
+    if text.startswith(SQL_SCHEMES):
+        if not table:
+            raise InputError(f"{redact_url(text)}: no table= given; a database source needs table=<name>; fix: name the table")
+        return SourceRef("sql", text, f"{redact_url(text)} table {table}", table)
+    path = Path(text)
+    lower = path.name.lower()
+    kind = next((k for suffix, k in sorted(SUFFIXES.items(), key=lambda kv: -len(kv[0]))
+                 if lower.endswith(suffix)), None)
+    if path.is_dir():
+        kind = "parquet"  # a folder of Parquet files (a partitioned data set)
+    elif kind is None:
+        raise InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of "
+                         f"{', '.join(sorted(set(SUFFIXES)))} or a postgresql:// URL")
+    elif "*" not in text and not path.is_file():
+        raise InputError(f"{path}: file not found; check the path (relative paths start at the "
+                         "parameter file's folder)")
+    return SourceRef(kind, text, text + (f" table {table}" if table and kind == "duckdb" else ""), table)
+
+
+def utf8_csv(path: str | Path) -> tuple[Path, str, Path | None]:
+    """A CSV file the database engine can read: (path to read, delimiter, temporary copy or None).
+
+    DuckDB reads UTF-8 only: a GBK/GB18030 file (what Chinese Excel saves) is transcoded to a
+    temporary UTF-8 copy, streamed, so memory stays bounded; the caller deletes the copy. The
+    encoding and the delimiter are detected the same way as :func:`read_transactions` does.
+    """
+    import codecs
+    import tempfile
+
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8"
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 24):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    delimiter = _sniff_delimiter(_decode(head[:65000], str(path)), path.suffix.lower())
+    if encoding == "utf-8":
+        return path, delimiter, None
+    fd, tmp = tempfile.mkstemp(prefix="kamreport-", suffix=".utf8.csv")
+    try:
+        with open(path, encoding=encoding, newline="") as src, os.fdopen(fd, "w", encoding="utf-8",
+                                                                       newline="") as dst:
+            while block := src.read(1 << 22):
+                dst.write(block)
+    except UnicodeDecodeError:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: text is neither UTF-8 nor GBK; save the file as UTF-8 CSV") from None
+    return Path(tmp), delimiter, Path(tmp)
 
 
 def load_table(source, *, table: str | None = None, sheet: str | int | None = None) -> _Loaded:
     """Read ``source`` (path, URL or DataFrame) into a DataFrame, without validation."""
     if isinstance(source, pd.DataFrame):
         return _Loaded(source.reset_index(drop=True), "DataFrame", "frame")
-    text = str(source)
-    if text.startswith(SQL_SCHEMES):
-        return _Loaded(_read_sql(text, table), redact_url(text) + (f" table {table}" if table else ""), "sql")
-    path = Path(source)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(
-            f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of "
-            f"{', '.join(sorted(set(SUFFIXES)))} or a postgresql:// URL"
-        )
+    ref = resolve_source(source, table=table)
+    if ref.kind == "sql":
+        return _Loaded(_read_sql(ref.location, table), ref.name, "sql")
+    path, kind = Path(ref.location), ref.kind
     if not path.is_file():
-        raise InputError(f"{path}: file not found; check the path (relative paths start at the parameter file's folder)")
+        raise InputError(f"{path}: a single file is needed here (not a folder or pattern); name one file")
     try:
         if kind == "csv":
             frame = _read_csv(path)
@@ -160,8 +259,8 @@ def load_table(source, *, table: str | None = None, sheet: str | int | None = No
     except InputError:
         raise
     except Exception as exc:  # a reader library's own error: keep it to one line with the file
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise InputError(f"{path}: cannot be read as {kind} ({first}); check that the file is a valid {kind} file") from None
+        raise InputError(f"{path}: cannot be read as {kind} ({first_line(exc)}); check that the file "
+                         f"is a valid {kind} file") from None
     return _Loaded(frame.reset_index(drop=True), str(path), kind)
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import nbformat
 
 import kamreport
-from kamreport.errors import RenderError
+from kamreport.data.sources import redact_url
+from kamreport.errors import RenderError, first_line
 from kamreport.params import Params
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,11 +184,11 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
             failed = run_dir / f"{name}.failed.ipynb"
             os.replace(executed, failed)
             return ReportOutcome(**outcome, status="failed", outputs={"ipynb": str(failed)},
-                                 error=f"{exc.ename}: {exc.evalue}".splitlines()[0],
+                                 error=first_line(f"{exc.ename}: {exc.evalue}"),
                                  failed_cell=exc.cell_index, durations=durations)
         except Exception as exc:  # kernel died, timeout, bad notebook: the run goes on for others
             durations["execute"] = round(time.perf_counter() - started, 2)
-            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            line = first_line(exc)
             return ReportOutcome(**outcome, status="failed", error=f"{type(exc).__name__}: {line}",
                                  durations=durations)
         durations["execute"] = round(time.perf_counter() - started, 2)
@@ -207,7 +208,7 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
             atomic_write(run_dir / f"{name}.ipynb", nbformat.writes(nb))
             outputs["ipynb"] = str(run_dir / f"{name}.ipynb")
         except Exception as exc:  # a conversion failure fails this report, not the run
-            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            line = first_line(exc)
             error = line if isinstance(exc, RenderError) else f"{step} conversion failed: {type(exc).__name__}: {line}"
             return ReportOutcome(**outcome, status="failed", outputs=outputs, error=error, durations=durations)
         return ReportOutcome(**outcome, status="ok", outputs=outputs, durations=durations)
@@ -216,12 +217,10 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
 
 
 def _report_metadata(params: Params, run_id: str, duration: float) -> dict:
-    sources = [s for s in (params.data.survey, params.data.transactions.path if params.data.transactions else None,
-                           params.data.accounts) if s]
     return {
         "title": params.title, "subtitle": params.subtitle, "company": params.company,
         "language": params.language, "params_name": params.name, "params_file": params.source,
         "run_id": run_id, "generated_at": datetime.now().strftime("%Y-%m-%d %H:%M"),
         "duration_s": round(duration, 1), "version": kamreport.__version__,
-        "sources": [Path(s).name if "://" not in s else s.split("@")[-1] for s in sources],
+        "sources": [redact_url(s) if "://" in s else Path(s).name for s in params.sources().values()],
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamreport.data.joins import join_accounts
 from kamreport.errors import InputError, KamreportError
 from kamreport.value.bgnbd import BgNbdFit, fit_bgnbd
 from kamreport.value.clv import clv as lifetime_value
@@ -96,9 +97,9 @@ def analyse_value(tx: pd.DataFrame, *, observation_end=None, holdout_end=None, f
         values = values.join(cv.drop(columns=["p_alive"], errors="ignore"))
     top_tiers = list(profile.index[:2])
     values["at_risk"] = values["tier"].isin(top_tiers) & (values["p_alive"] < at_risk_p_alive)
-    if accounts is not None and account_key in accounts.columns:
-        master = accounts.astype({account_key: str}).drop_duplicates(account_key).set_index(account_key)
-        values = values.join(master, how="left")
+    if accounts is not None:
+        values = join_accounts(values, accounts, account_key, source="the account master", on_index=True,
+                               unknown="keep")
     return ValueAnalysis(
         summary=summary, calibration=calibration, rfm=rfm_scores(summary), tiers=tiering, profile=profile,
         # an account whose returns exceed its purchases holds no share of revenue (not an error)

@@ -41,17 +41,14 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from kamreport.data.sources import redact_url
-from kamreport.errors import InputError
+from kamreport.data.sources import SQL_SCHEMES, resolve_source, utf8_csv
+from kamreport.errors import InputError, first_line
 from kamreport.value.patterns import FREQ_DAYS
 
 SummaryResult: TypeAlias = pd.DataFrame
 """What :func:`customer_summary` returns: a DataFrame with ``attrs`` ``diagnostics`` (counts),
 ``observation_end``, ``holdout_end``, ``freq``, ``engine`` and ``sql`` (the queries sent)."""
 
-_PARQUET = (".parquet", ".pq")
-_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz")
-_DUCKDB = (".duckdb", ".ddb", ".db")
 
 
 @dataclass
@@ -96,31 +93,33 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         raise InputError(f"tx has type {type(tx).__name__}; fix: pass a DataFrame, a CSV/Parquet/"
                          "DuckDB path, a postgresql:// URL with table=, or an ibis table")
     text = str(tx)
-    if text.startswith(("postgresql://", "postgres://")):
-        if table is None:
-            raise InputError(f"{redact_url(text)}: no table= given; fix: name the transaction table")
-        backend = ibis.connect(text.replace("postgresql://", "postgres://", 1))
-        return _Source(backend.table(table), f"{redact_url(text)} table {table}", "postgres",
-                       [backend.disconnect])
-    path = Path(text)
-    lower = path.name.lower()
-    if path.exists() and lower.endswith(_DUCKDB):
-        if table is None:
-            raise InputError(f"{path}: no table= given; fix: name the table in the DuckDB file")
-        backend = ibis.duckdb.connect(str(path), read_only=True)
-        return _Source(backend.table(table), f"{path} table {table}", "duckdb", [backend.disconnect])
-    if path.exists() or "*" in text:
-        if lower.endswith(_PARQUET) or path.is_dir():
-            pattern = str(path / "**" / "*.parquet") if path.is_dir() else text
-            backend = _duckdb(con, close)
-            return _Source(backend.read_parquet(pattern), str(path), backend.name, close)
-        if lower.endswith(_CSV):
-            backend = _duckdb(con, close)
-            return _Source(backend.read_csv(text), str(path), backend.name, close)
-        raise InputError(f"{path}: unknown file type; fix: use .csv, .parquet or .duckdb")
-    if con is not None:
+    if con is not None and not text.startswith(SQL_SCHEMES) and not Path(text).exists() and "*" not in text:
         return _Source(con.table(table or text), f"table {table or text}", con.name)
-    raise InputError(f"{path}: file not found; fix: check the path (or pass con= for a table name)")
+    ref = resolve_source(text, table=table)
+    if ref.kind == "sql":
+        url = text.replace("postgresql+psycopg://", "postgres://", 1).replace("postgresql://", "postgres://", 1)
+        backend = ibis.connect(url)
+        return _Source(backend.table(table), ref.name, "postgres", [backend.disconnect])
+    if ref.kind == "duckdb":
+        if table is None:
+            raise InputError(f"{text}: no table= given; fix: name the table in the DuckDB file")
+        backend = ibis.duckdb.connect(text, read_only=True)
+        return _Source(backend.table(table), ref.name, "duckdb", [backend.disconnect])
+    if ref.kind == "parquet":
+        pattern = str(Path(text) / "**" / "*.parquet") if Path(text).is_dir() else text
+        backend = _duckdb(con, close)
+        return _Source(backend.read_parquet(pattern), ref.name, backend.name, close)
+    if ref.kind == "csv":
+        if "*" in text:  # a pattern of CSV files: read as UTF-8 by the engine
+            backend = _duckdb(con, close)
+            return _Source(backend.read_csv(text), ref.name, backend.name, close)
+        readable, delimiter, copy = utf8_csv(text)
+        if copy is not None:
+            close.append(lambda: copy.unlink(missing_ok=True))
+        backend = _duckdb(con, close)
+        return _Source(backend.read_csv(str(readable), delim=delimiter), ref.name, backend.name, close)
+    raise InputError(f"{text}: {ref.kind} files are not read by the engine; fix: export the "
+                     "transactions as CSV or Parquet, or read them with read_transactions first")
 
 
 def _engine_of(expr: ir.Table) -> str:
@@ -225,8 +224,7 @@ def _run(expr: ir.Expr, src: _Source, sql: list[str]) -> pd.DataFrame:
     except InputError:
         raise
     except Exception as exc:  # engine errors (bad dates in text, connection) -> one line
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{src.name}: the {src.engine} engine failed: {first}; fix: check the "
+        raise InputError(f"{src.name}: the {src.engine} engine failed: {first_line(exc)}; fix: check the "
                          "column types and values (dates as YYYY-MM-DD, numeric amounts)") from exc
 
 

@@ -359,22 +359,3 @@ def test_postgresql_round_trip(postgres, codebook, survey):
     assert list(tx["customer_id"]) == ["A1", "A2"] and tx["amount"].tolist() == [10.5, 7.0]
     with pytest.raises(InputError, match=r"postgres@127\.0\.0\.1:\d+/postgres: relation \"nope\" does not exist"):
         read_survey(postgres.url, codebook, table="nope")
-
-
-def test_account_master_joins_numeric_ids_and_refuses_unknown(tmp_path):
-    """Ids read as 15.0 (a blank made the column float) and 15 are the same account."""
-    from kamreport.data.inputs import load_inputs
-    from kamreport.params import Params
-
-    cb = {"respondent_id": "rid", "scale": {"min": 1, "max": 10}, "constructs": {"S": {"zh": "满意", "en": "S"}},
-          "items": {"S1": {"construct": "S"}}}
-    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
-    pd.DataFrame({"rid": [1, 2, 3], "account_id": [15, None, 16], "S1": [5, 6, 7]}).to_csv(tmp_path / "s.csv", index=False)
-    pd.DataFrame({"account_id": [15, 16], "region": ["华东", "西部"]}).to_csv(tmp_path / "a.csv", index=False)
-    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"title": "t", "segment": "region", "data": {
-        "survey": "s.csv", "codebook": "cb.yaml", "accounts": "a.csv"}}))
-    survey = load_inputs(Params.from_file(tmp_path / "p.yaml")).survey
-    assert survey["region"].tolist()[0] == "华东" and survey["region"].tolist()[2] == "西部"
-    pd.DataFrame({"account_id": [15], "region": ["华东"]}).to_csv(tmp_path / "a.csv", index=False)
-    with pytest.raises(InputError, match=r"a.csv: survey account ids 16 \(1 respondents\) are not in the account master"):
-        load_inputs(Params.from_file(tmp_path / "p.yaml"))

@@ -186,6 +186,33 @@ def test_files_duckdb_ibis_and_text_dates_agree(small: pd.DataFrame, tmp_path: P
         _same(customer_summary(tx, observation_end="1997-09-30", **kw), base)
 
 
+def test_gbk_and_semicolon_csv_read_like_read_transactions(small: pd.DataFrame, tmp_path: Path) -> None:
+    """A GBK-encoded, semicolon-delimited export with Chinese headers and ids (what Chinese Excel
+    saves) gives the same summary in the engine as through read_transactions, and leaves no copy."""
+    import tempfile
+
+    from kamreport.data import read_transactions
+
+    chinese = small.assign(customer_id="客户" + small["customer_id"].astype(str),
+                           date=small["date"].dt.strftime("%Y-%m-%d"))
+    chinese = chinese.rename(columns={"customer_id": "客户编号", "date": "下单日期", "amount": "金额"})
+    path = tmp_path / "订单.csv"
+    chinese.to_csv(path, index=False, sep=";", encoding="gbk")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    before = set(Path(tempfile.gettempdir()).glob("kamreport-*.utf8.csv"))
+    direct = customer_summary(path, customer="客户编号", date="下单日期", amount="金额",
+                              observation_end="1997-09-30")
+    assert set(Path(tempfile.gettempdir()).glob("kamreport-*.utf8.csv")) == before
+    via_pandas = customer_summary(read_transactions(path, customer="客户编号", date="下单日期", amount="金额"),
+                                  observation_end="1997-09-30")
+    assert direct.index[0].startswith("客户")
+    _same(direct.rename_axis("customer_id"), via_pandas)
+    plain = customer_summary(small.assign(customer_id=small["customer_id"].astype(str)),
+                             observation_end="1997-09-30")
+    _same(via_pandas.set_axis(via_pandas.index.str.removeprefix("客户")).loc[plain.index], plain)
+
+
 def test_user_connection_and_table_name(small: pd.DataFrame) -> None:
     """A configured DuckDB connection (memory_limit, threads) and a table name in it."""
     con = ibis.duckdb.connect(memory_limit="256MB", threads=1)

@@ -1,0 +1,52 @@
+"""load_inputs / check_inputs: the glue from a parameter set to validated frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from kamreport.data.joins import join_accounts
+from kamreport.errors import InputError, ModelError
+from kamreport.inputs import check_inputs, load_inputs
+from kamreport.params import Params
+
+
+def test_account_master_joins_numeric_ids_and_refuses_unknown(tmp_path):
+    """Ids read as 15.0 (a blank made the column float) and 15 are the same account."""
+    cb = {"respondent_id": "rid", "scale": {"min": 1, "max": 10}, "constructs": {"S": {"zh": "满意", "en": "S"}},
+          "items": {"S1": {"construct": "S"}}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    pd.DataFrame({"rid": [1, 2, 3], "account_id": [15, None, 16], "S1": [5, 6, 7]}).to_csv(tmp_path / "s.csv", index=False)
+    pd.DataFrame({"account_id": [15, 16], "region": ["华东", "西部"]}).to_csv(tmp_path / "a.csv", index=False)
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"title": "t", "segment": "region", "data": {
+        "survey": "s.csv", "codebook": "cb.yaml", "accounts": "a.csv"}}))
+    survey = load_inputs(Params.from_file(tmp_path / "p.yaml")).survey
+    assert survey["region"].tolist()[0] == "华东" and survey["region"].tolist()[2] == "西部"
+    pd.DataFrame({"account_id": [15], "region": ["华东"]}).to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(InputError, match=r"a.csv: survey account ids 16 \(1 respondents\) are not in the account master"):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def test_one_strict_join_for_survey_and_values() -> None:
+    """The value report's account join is the survey's: duplicates are an error, not dropped."""
+    master = pd.DataFrame({"account_id": [15, 15, 16], "region": ["East", "East", "West"]})
+    values = pd.DataFrame({"clv": [1.0, 2.0]}, index=pd.Index(["15", "16"], name="customer_id"))
+    with pytest.raises(InputError, match=r"duplicate account ids at lines 2, 3"):
+        join_accounts(values, master, "account_id", source="a.csv", on_index=True, unknown="keep")
+    joined = join_accounts(values, master.drop_duplicates(), "account_id", source="a.csv", on_index=True,
+                           unknown="keep")
+    assert joined["region"].tolist() == ["East", "West"] and joined.index.equals(values.index)
+    partial = join_accounts(values, master.iloc[:1], "account_id", source="a.csv", on_index=True, unknown="keep")
+    assert partial["region"].isna().tolist() == [False, True]
+
+
+def test_check_inputs_refuses_a_model_the_survey_cannot_fit(tmp_path) -> None:
+    cb = {"scale": {"min": 1, "max": 10}, "constructs": {"S": {"zh": "满意", "en": "S"}},
+          "respondent_id": "rid", "items": {"S1": {"construct": "S"}}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    pd.DataFrame({"rid": [1, 2, 3], "S1": [5, 6, 7]}).to_csv(tmp_path / "s.csv", index=False)
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"title": "t", "data": {"survey": "s.csv", "codebook": "cb.yaml"},
+                                                     "model": {"spec": "S =~ S1\nT =~ T1\nT ~ S"}}))
+    with pytest.raises(ModelError, match="survey lacks 1 item column.*T1"):
+        check_inputs(Params.from_file(tmp_path / "p.yaml"))
