@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 
 from kamreport.satisfaction import bootstrap as boot  # noqa: E402
 from kamreport.satisfaction.pls import fit_pls  # noqa: E402
-from kamreport.satisfaction.spec import ecsi  # noqa: E402
+from kamreport.satisfaction.presets import ecsi  # noqa: E402
 
 MOBI = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mobi" / "mobi.csv"
 

@@ -16,6 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kamreport.errors import InputError, validation_message
+from kamreport.satisfaction.presets import PRESETS
+
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]  # the registry's names
 
 
 
@@ -72,7 +75,7 @@ class DataSources(_Strict):
 class ModelOptions(_Strict):
     """How the satisfaction model is estimated (see kamreport.satisfaction.analysis)."""
 
-    preset: Literal["acsi", "ecsi", "ccsi"] = "ecsi"
+    preset: PresetName = "ecsi"
     spec: str | None = None              # lavaan-style text; overrides the preset when given
     weighting: Literal["path", "factorial", "centroid"] = "path"
     bootstrap: int = Field(default=1000, le=100_000)   # 0 = none, else at least 100 (see below)

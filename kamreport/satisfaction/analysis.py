@@ -20,9 +20,8 @@ from kamreport.errors import KamreportError, ModelError
 from kamreport.satisfaction.index import index_change, index_scores, ipma
 from kamreport.satisfaction.measurement import QualityResult, quality
 from kamreport.satisfaction.pls import PlsResult, fit_pls
-from kamreport.satisfaction.spec import ModelSpec, acsi, ccsi, ecsi
-
-PRESETS = {"acsi": acsi, "ecsi": ecsi, "ccsi": ccsi}
+from kamreport.satisfaction.presets import PRESETS
+from kamreport.satisfaction.spec import ModelSpec
 _PACKAGE_DIR = str(Path(__file__).resolve().parents[1])   # warnings we raise, not third parties''' noise
 
 

@@ -136,7 +136,7 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
 
     Examples
     --------
-    >>> from kamreport.satisfaction.spec import ecsi
+    >>> from kamreport.satisfaction.presets import ecsi
     >>> mobi = pd.read_csv("../shared/reference/mobi/mobi.csv")  # doctest: +SKIP
     >>> cb = fit_cbsem(mobi, ecsi())                            # doctest: +SKIP
     >>> cb.solver, round(cb.fit["chi2"], 2), cb.fit["df"]        # doctest: +SKIP

@@ -2,20 +2,16 @@
 
 Each preset fixes the constructs and the structural paths of a published index model; the item
 columns default to those of the ECSI mobile-phone survey ``mobi`` (:data:`DEFAULT_ITEMS`) and are
-replaced per construct with ``items=``, the measurement modes with ``modes=``. The presets are
-re-exported by :mod:`kamreport.satisfaction.spec`, so ``from kamreport.satisfaction.spec import
-ecsi`` works as well.
+replaced per construct with ``items=``, the measurement modes with ``modes=``. :data:`PRESETS`
+is the registry by name (what ``model.preset`` in a parameter file chooses from).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
 
 from kamreport.errors import ModelError
-
-if TYPE_CHECKING:
-    from kamreport.satisfaction.spec import Mode, ModelSpec
+from kamreport.satisfaction.spec import Construct, Mode, ModelSpec
 
 #: Default item names: those of the ECSI mobile-phone survey ``mobi`` (Tenenhaus et al. 2005).
 DEFAULT_ITEMS: Mapping[str, tuple[str, ...]] = {
@@ -32,10 +28,6 @@ DEFAULT_ITEMS: Mapping[str, tuple[str, ...]] = {
 def _preset(model: str, paths_text: str, items: Mapping[str, Sequence[str]] | None,
             modes: Mapping[str, Mode] | None) -> ModelSpec:
     """Build a preset from 'Source>Target' pairs; constructs in order of first appearance."""
-    # imported here, not at the top: spec.py imports this module to re-export the presets, so a
-    # top-level import would be circular whichever of the two modules is imported first
-    from kamreport.satisfaction.spec import Construct, ModelSpec
-
     paths = tuple(tuple(p.split(">")) for p in paths_text.split())
     names = tuple(dict.fromkeys(n for p in paths for n in p))
     for arg, given in (("items", items), ("modes", modes)):
@@ -126,3 +118,7 @@ def ccsi(items: Mapping[str, Sequence[str]] | None = None,
     return _preset("ccsi", "Image>Expectation Image>Quality Expectation>Quality Expectation>Value "
                    "Quality>Value Image>Satisfaction Expectation>Satisfaction Quality>Satisfaction "
                    "Value>Satisfaction Image>Loyalty Satisfaction>Loyalty", items, modes)
+
+
+#: The preset models by name: the one list (``model.preset`` in params, the CLI, the notebooks).
+PRESETS: Mapping[str, Callable[..., ModelSpec]] = {"acsi": acsi, "ecsi": ecsi, "ccsi": ccsi}

@@ -19,8 +19,8 @@ twice, a cycle (named), and a construct in no structural path. The last is an er
 PLS inner weights are undefined for an isolated construct, and in a satisfaction model it is
 almost always a typo.
 
-The published index models (:func:`acsi`, :func:`ecsi`, :func:`ccsi`) are in
-:mod:`kamreport.satisfaction.presets` and re-exported here.
+The published index models (:func:`~kamreport.satisfaction.presets.acsi`, ``ecsi``, ``ccsi``)
+are built from this module in :mod:`kamreport.satisfaction.presets`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kamreport.errors import ModelError
-# the preset models live in presets.py; re-exported so `from ...spec import ecsi` keeps working
-from kamreport.satisfaction.presets import DEFAULT_ITEMS, acsi, ccsi, ecsi  # noqa: F401
 
 Mode = Literal["A", "B"]
 

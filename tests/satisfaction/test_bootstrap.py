@@ -9,7 +9,8 @@ from scipy import stats
 
 from kamreport.satisfaction import bootstrap as boot
 from kamreport.satisfaction.pls import fit_pls
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import ModelSpec
 
 seminr = pytest.importorskip("seminr")
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from kamreport.errors import ConvergenceError, InputError, ModelError
 from kamreport.satisfaction.cbsem import CbsemResult, fit_cbsem
 from kamreport.satisfaction.fitindices import fit_measures, ml_discrepancy, rmsea_interval
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import ModelSpec
 
 LAVAAN = Path(__file__).resolve().parents[1] / "reference"
 POLDEM = """ind60 =~ x1 + x2 + x3

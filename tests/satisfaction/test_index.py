@@ -16,7 +16,8 @@ from kamreport.errors import InputError
 from kamreport.satisfaction.index import (QUADRANTS, index_change, index_scores, ipma, item_scale,
                                           respondent_index)
 from kamreport.satisfaction.pls import PlsResult, fit_pls
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import ModelSpec
 
 N_BOOT = 200
 SPEC = ecsi()

@@ -15,7 +15,8 @@ from kamreport.errors import InputError
 from kamreport.satisfaction.pls import PlsResult, fit_pls
 from kamreport.satisfaction.measurement import (QualityResult, Thresholds, composite_reliability,
                                                 quality, rho_a, standardized_alpha)
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import ModelSpec
 from kamreport.satisfaction.validity import htmt_stack
 
 seminr = pytest.importorskip("seminr")

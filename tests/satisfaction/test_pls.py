@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from kamreport.errors import ConvergenceError, InputError, ModelError
 from kamreport.satisfaction import bootstrap as boot
 from kamreport.satisfaction.pls import PlsResult, fit_pls
-from kamreport.satisfaction.spec import Construct, ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import Construct, ModelSpec
 
 seminr = pytest.importorskip("seminr")
 

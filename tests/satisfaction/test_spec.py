@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamreport.errors import ModelError
-from kamreport.satisfaction.spec import DEFAULT_ITEMS, Construct, ModelSpec, acsi, ccsi, ecsi
+from kamreport.satisfaction.presets import DEFAULT_ITEMS, acsi, ccsi, ecsi
+from kamreport.satisfaction.spec import Construct, ModelSpec
 
 MOBI_TEXT = """
     # the ECSI model of Tenenhaus et al. (2005), reference/mobi/README.md
