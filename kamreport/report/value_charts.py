@@ -51,7 +51,7 @@ def lorenz_chart(conc, language: str = "zh", *, ax: plt.Axes | None = None) -> p
     """Revenue concentration as the Pareto curve: customers from the largest down (x) against
     their cumulative share of revenue (y), with the top-20 % share marked.
 
-    ``conc``: a :class:`kamreport.value.concentration.Concentration` (its ``lorenz`` curve is
+    ``conc``: a :class:`kamreport.value.lorenz.Concentration` (its ``lorenz`` curve is
     ascending; the Pareto curve is its point reflection 1 − L(1 − p)).
     """
     lorenz = conc.lorenz

@@ -11,27 +11,23 @@ _API = {
     "pyramid": "rfm",
     "tier_profile": "rfm",
     "tier_migration": "rfm",
-    "concentration": "concentration",
-    "abc_classes": "concentration",
-    "fit_bgnbd": "clv",
-    "fit_pareto_nbd": "clv",
-    "fit_gamma_gamma": "clv",
-    "clv": "clv",
-    "holdout_table": "clv",
+    # modules are not named like their functions ("lorenz", not "concentration"; "lifetime",
+    # not "clv"): importing a submodule sets the package attribute of its name to the module,
+    # which would shadow a function of the same name
+    "concentration": "lorenz",
+    "Concentration": "lorenz",
+    "abc_classes": "lorenz",
+    "fit_bgnbd": "bgnbd",
+    "BgNbdFit": "bgnbd",
+    "fit_pareto_nbd": "paretonbd",
+    "ParetoNbdFit": "paretonbd",
+    "fit_gamma_gamma": "gammagamma",
+    "GammaGammaFit": "gammagamma",
+    "clv": "lifetime",
+    "holdout_table": "lifetime",
 }
 
 __all__ = sorted(_API)
-
-# A function named like its module ("concentration", "clv") is bound eagerly: once a submodule
-# is imported, Python sets the package attribute of that name to the module, which would shadow
-# a lazily exported function. Importing them here first makes the function win in any order.
-for _name in ("concentration", "clv"):
-    try:
-        globals()[_name] = getattr(importlib.import_module(f"{__name__}.{_name}"), _name)
-    except ModuleNotFoundError:  # pragma: no cover - a module not yet written
-        pass
-del _name
-
 
 def __getattr__(name: str):
     # Lazy, so that the light parts (rfm) do not pay for the heavy imports of others.

@@ -18,9 +18,9 @@ import pandas as pd
 from kamreport.data.joins import join_accounts
 from kamreport.errors import InputError, KamreportError
 from kamreport.value.bgnbd import BgNbdFit, fit_bgnbd
-from kamreport.value.clv import clv as lifetime_value
-from kamreport.value.clv import holdout_table
-from kamreport.value.concentration import Concentration, concentration
+from kamreport.value.lifetime import clv as lifetime_value
+from kamreport.value.lifetime import holdout_table
+from kamreport.value.lorenz import Concentration, concentration
 from kamreport.value.gammagamma import GammaGammaFit, fit_gamma_gamma
 from kamreport.value.rfm import TierMigration, pyramid, rfm_scores, tier_migration, tier_profile
 from kamreport.value.summary import customer_summary

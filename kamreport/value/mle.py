@@ -1,4 +1,4 @@
-"""Maximum-likelihood fitting shared by the customer-base models of :mod:`kamreport.value.clv`.
+"""Maximum-likelihood fitting shared by the customer-base models of :mod:`kamreport.value.lifetime`.
 
 One idea: turn a model's per-pattern log-likelihood (with its analytic gradient) into a checked
 fit, the same way for BG/NBD, Pareto/NBD and Gamma-Gamma (the data arrive validated and collapsed

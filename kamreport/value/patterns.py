@@ -1,6 +1,6 @@
 """Customer histories for the customer-base models: checked, collapsed, and broadcast.
 
-One idea: the ``(x, t_x, T[, m])`` data of :mod:`kamreport.value.clv`'s models, on the way in
+One idea: the ``(x, t_x, T[, m])`` data of :mod:`kamreport.value.lifetime`'s models, on the way in
 (:func:`validate_summary` raises :class:`~kamreport.errors.InputError` naming the column and the
 first offending customers; :func:`collapse` folds customers onto their distinct patterns, with
 counts as weights, as Fader & Hardie fit CDNOW) and in predictions (:func:`broadcast_history`

@@ -119,9 +119,20 @@ def test_abc_class_a_is_minimal_top_group(values: list[int]) -> None:
 
 
 def test_function_survives_import_order() -> None:
-    """kamreport.value.concentration stays callable after its module has been imported."""
+    """kamreport.value.concentration and .clv stay functions after every submodule is imported,
+    and importing kamreport.value loads none of the fitters (the lazy loader works)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, kamreport.value as v; "
+             "assert not any(m.startswith(('kamreport.value.', 'scipy')) for m in sys.modules), "
+             "sorted(m for m in sys.modules if m.startswith(('kamreport.value.', 'scipy')))")
+    subprocess.run([sys.executable, "-c", probe], check=True)
     import kamreport.value as value
-    from kamreport.value.concentration import Concentration
+    import kamreport.value.lifetime  # noqa: F401
+    from kamreport.value.lorenz import Concentration
+
+    assert callable(value.clv) and value.clv.__module__ == "kamreport.value.lifetime"
 
     assert isinstance(value.concentration(frame([1, 2])), Concentration)
     from kamreport.value import concentration as again

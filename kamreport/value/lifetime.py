@@ -1,16 +1,10 @@
 """Customer lifetime value from a transaction model (BG/NBD or Pareto/NBD) and a spend model.
 
-The models live in their own modules and are re-exported here, so that
-``from kamreport.value import fit_bgnbd, fit_pareto_nbd, fit_gamma_gamma, clv, holdout_table``
-works:
-
-- :mod:`kamreport.value.bgnbd` — :func:`fit_bgnbd`, :class:`BgNbdFit`;
-- :mod:`kamreport.value.paretonbd` — :func:`fit_pareto_nbd`, :class:`ParetoNbdFit`;
-- :mod:`kamreport.value.gammagamma` — :func:`fit_gamma_gamma`, :class:`GammaGammaFit`;
-- :mod:`kamreport.value.patterns` — validation and collapsing of customer histories;
-- :mod:`kamreport.value.mle` — the optimizer and standard errors they share.
-
-This module adds the two verbs that take fitted models: :func:`clv` and :func:`holdout_table`.
+The two verbs that take fitted models: :func:`clv` and :func:`holdout_table`. The models live
+in their own modules (:mod:`~kamreport.value.bgnbd`, :mod:`~kamreport.value.paretonbd`,
+:mod:`~kamreport.value.gammagamma`, sharing :mod:`~kamreport.value.mle` and
+:mod:`~kamreport.value.patterns`). The module is not named ``clv``: a submodule named like a
+function of the package would replace that function on ``kamreport.value`` once imported.
 """
 
 from __future__ import annotations
@@ -21,15 +15,12 @@ import numpy as np
 import pandas as pd
 
 from kamreport.errors import InputError, ModelError
-from kamreport.value.bgnbd import BgNbdFit, fit_bgnbd
-from kamreport.value.gammagamma import GammaGammaFit, fit_gamma_gamma
-from kamreport.value.paretonbd import ParetoNbdFit, fit_pareto_nbd
+from kamreport.value.bgnbd import BgNbdFit
+from kamreport.value.gammagamma import GammaGammaFit
+from kamreport.value.paretonbd import ParetoNbdFit
 from kamreport.value.patterns import FREQ_DAYS, collapse, validate_summary
 
-__all__ = [
-    "BgNbdFit", "GammaGammaFit", "ParetoNbdFit", "clv", "fit_bgnbd", "fit_gamma_gamma",
-    "fit_pareto_nbd", "holdout_table",
-]
+__all__ = ["TransactionFit", "clv", "holdout_table"]
 
 TransactionFit = BgNbdFit | ParetoNbdFit
 
