@@ -18,7 +18,8 @@ from kamreport.errors import InputError, ModelError
 from kamreport.value.bgnbd import BgNbdFit
 from kamreport.value.gammagamma import GammaGammaFit
 from kamreport.value.paretonbd import ParetoNbdFit
-from kamreport.value.patterns import FREQ_DAYS, collapse, validate_summary
+from kamreport.value.patterns import collapse, validate_summary
+from kamreport.value.timeunits import FREQ_DAYS, check_freq
 
 __all__ = ["TransactionFit", "clv", "holdout_table"]
 
@@ -100,8 +101,7 @@ def clv(
     _check_transaction_model(transaction_model, "clv")
     if not isinstance(spend_model, GammaGammaFit):
         raise InputError(f"clv: spend model must come from fit_gamma_gamma, got {type(spend_model).__name__}")
-    if freq not in FREQ_DAYS:
-        raise InputError(f"clv: freq must be one of 'D', 'W', 'M' (the summary's unit), got {freq!r}")
+    check_freq(freq, "clv")
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
         raise InputError(f"clv: months must be a whole number >= 1, got {months!r}")
     if not np.isfinite(discount_rate) or discount_rate <= -1:

@@ -18,9 +18,6 @@ from numpy.typing import ArrayLike
 
 from kamreport.errors import InputError
 
-#: days per time unit of a customer summary (freq "D", "W", "M"); M is the mean month
-FREQ_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
-
 #: what a prediction method returns: a float for scalar input, a Series on the customers' index
 #: for the fitted summary (or pandas input), else an array
 Prediction: TypeAlias = float | np.ndarray | pd.Series

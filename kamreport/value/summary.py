@@ -43,7 +43,7 @@ import pandas as pd
 
 from kamreport.data.sources import SQL_SCHEMES, resolve_source, utf8_csv
 from kamreport.errors import InputError, first_line
-from kamreport.value.patterns import FREQ_DAYS
+from kamreport.value.timeunits import FREQ_DAYS, check_freq
 
 SummaryResult: TypeAlias = pd.DataFrame
 """What :func:`customer_summary` returns: a DataFrame with ``attrs`` ``diagnostics`` (counts),
@@ -292,8 +292,7 @@ def customer_summary(
     >>> s = customer_summary("orders.parquet", observation_end="1997-09-30")  # doctest: +SKIP
     >>> s.attrs["diagnostics"]["rows_negative"]  # doctest: +SKIP
     """
-    if freq not in FREQ_DAYS:
-        raise InputError(f"freq={freq!r} is not one of D, W, M; fix: pass freq='W'")
+    check_freq(freq, "customer_summary")
     if returns not in ("net", "drop", "error"):
         raise InputError(f"returns={returns!r} is not net, drop or error; fix: pass returns='net'")
     obs = _to_day(observation_end, "observation_end")
