@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kamreport.errors import InputError, validation_message
 from kamreport.satisfaction.presets import PRESETS
+from kamreport.value.tiers import DEFAULT_TIERS, check_tiers
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]  # the registry's names
 
@@ -36,9 +37,6 @@ NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
     Notebook("02_customer_value", needs=("transactions",)),
 )}
 NotebookName = Literal[tuple(NOTEBOOKS)]  # type: ignore[valid-type]  # the registry's names
-
-#: The customer pyramid's default tiers (the 1/4/15/80 % rule); kamreport.value.rfm uses these.
-DEFAULT_TIERS = {"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}
 
 
 class _Strict(BaseModel):
@@ -134,11 +132,10 @@ class Params(_Strict):
     @field_validator("tiers")
     @classmethod
     def _tiers_are_shares(cls, tiers: dict[str, float]) -> dict[str, float]:
-        if not tiers:
-            raise ValueError("at least one tier is needed")
-        if any(v <= 0 for v in tiers.values()) or abs(sum(tiers.values()) - 1) > 1e-9:
-            raise ValueError(f"tier shares must be positive and sum to 1 (they sum to {sum(tiers.values()):g})")
-        return tiers
+        try:
+            return check_tiers(tiers)
+        except InputError as exc:  # pydantic reports a ValueError with the key that holds it
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _notebooks_have_their_data(self) -> "Params":

@@ -59,7 +59,7 @@ def test_tiers_must_sum_to_one(tmp_path):
     path = _write(tmp_path, "title: x\ntiers: {VIP: 0.1, Small: 0.8}\n")
     with pytest.raises(InputError) as e:
         Params.from_file(path)
-    assert str(e.value) == f"{path}: key 'tiers': tier shares must be positive and sum to 1 (they sum to 0.9); got {{'VIP': 0.1, 'Small': 0.8}}"
+    assert str(e.value) == f"{path}: key 'tiers': tier shares {{'VIP': 0.1, 'Small': 0.8}} must be positive and sum to 1 (sum 0.9); fix: e.g. {{'VIP': 0.01, 'Key': 0.04, 'Ordinary': 0.15, 'Small': 0.8}}; got {{'VIP': 0.1, 'Small': 0.8}}"
 
 
 def test_missing_title(tmp_path):

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from kamreport.errors import InputError
+from kamreport.value.tiers import DEFAULT_TIERS, check_tiers
 
 #: the pyramid of the teaching texts (客户金字塔): VIP ~1%, key ~4%, ordinary ~15%, small ~80%
-DEFAULT_TIERS: dict[str, float] = {"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}
 
 #: (R high, F high, M high) -> segment; the eight RFM classes of Chinese CRM practice
 RFM_SEGMENTS: dict[tuple[bool, bool, bool], str] = {
@@ -164,11 +164,8 @@ def pyramid(summary: pd.DataFrame, by: str = "total_revenue",
         for k in range(len(mins) - 1, -1, -1):
             codes[values >= mins[k]] = k
     else:
-        tiers = dict(DEFAULT_TIERS if tiers is None else tiers)
+        tiers = check_tiers(DEFAULT_TIERS if tiers is None else tiers, tol)
         names, shares = list(tiers), np.asarray(list(tiers.values()), dtype="float64")
-        if len(shares) == 0 or not (shares > 0).all() or abs(shares.sum() - 1) > tol:
-            raise InputError(f"tier shares {tiers} must be positive and sum to 1 (sum "
-                             f"{shares.sum():.6g}); fix: e.g. {DEFAULT_TIERS}")
         n = len(values)
         ends = np.floor(n * np.cumsum(shares) + 0.5).astype("int64")
         ends[-1] = n
