@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kamreport.errors import InputError, validation_message
+from kamreport.yamlfile import read_mapping
 from kamreport.satisfaction.presets import PRESETS
 from kamreport.value.tiers import DEFAULT_TIERS, check_tiers
 
@@ -152,16 +152,8 @@ class Params(_Strict):
     def from_file(cls, path: str | Path) -> "Params":
         """Read and validate a parameter file; problems raise one-line :class:`InputError`."""
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: parameter file not found") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}:" if mark else ""
-            raise InputError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
-        if not isinstance(raw, dict):
-            raise InputError(f"{path}: a parameter file must be a YAML mapping (key: value lines)")
+        raw = read_mapping(path, what="parameter file", fix_missing="check the path",
+                           shape="key: value lines")
         try:
             return cls.model_validate({**raw, "source": str(path), "base_dir": str(path.resolve().parent)})
         except ValidationError as exc:

@@ -13,9 +13,9 @@ from typing import Literal
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kamreport.yamlfile import read_mapping
 from kamreport.errors import InputError, validation_message
 
 ColumnType = Literal["str", "int", "float", "date"]
@@ -100,16 +100,8 @@ class Codebook(_Strict):
     def from_file(cls, path: str | Path) -> "Codebook":
         """Read a codebook YAML file; any problem raises one-line :class:`InputError`."""
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: codebook file not found; pass the path of codebook.yaml") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark else ""
-            raise InputError(f"{path}:{where} is not valid YAML ({getattr(exc, 'problem', exc)})") from None
-        if not isinstance(raw, dict):
-            raise InputError(f"{path}: a codebook must be a YAML mapping with scale, constructs and items")
+        raw = read_mapping(path, what="codebook file", fix_missing="pass the path of codebook.yaml",
+                           shape="scale and items, optionally constructs")
         try:
             return cls.model_validate({**raw, "source": str(path)})
         except ValidationError as exc:
