@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml | system-deps
 
 setup: system-deps $(STAMP)
 
-$(DEMO)/.complete: $(STAMP) $(wildcard kamreport/data/demo*.py)
+$(DEMO)/.complete: $(STAMP) $(wildcard kamreport/data/demo/*.py)
 	$(BIN)/kamreport demo-data $(DEMO)
 	touch $@
 

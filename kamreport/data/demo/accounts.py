@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamreport.data.demo_truth import INDUSTRIES, REGIONS, DemoTruth
+from kamreport.data.demo.truth import INDUSTRIES, REGIONS, DemoTruth
 
 CITIES: dict[str, tuple[str, ...]] = {
     "华东": ("上海", "苏州", "杭州", "宁波", "南京", "无锡", "合肥", "常州"),

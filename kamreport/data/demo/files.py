@@ -1,6 +1,6 @@
 """What the demo writes besides the tables: the survey codebook (YAML) and the README.
 
-Both are rendered from :class:`~kamreport.data.demo_truth.DemoTruth` and the generated frames,
+Both are rendered from :class:`~kamreport.data.demo.truth.DemoTruth` and the generated frames,
 never from hand-written numbers.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 
 from kamreport import __version__
-from kamreport.data.demo_truth import (CONSTRUCTS, INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, REGIONS, ROLES,
+from kamreport.data.demo.truth import (CONSTRUCTS, INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, REGIONS, ROLES,
                                        DemoTruth)
 
 KANO_NAMES = {"A": "attractive 魅力", "O": "one-dimensional 期望", "M": "must-be 必备", "I": "indifferent 无差异"}

@@ -2,9 +2,9 @@
 
 A B2B IT supplier with key accounts: account master data, a two-wave ECSI satisfaction survey
 generated from a known structural model, and about two years of order lines generated from
-BG/NBD (purchase days) and Gamma-Gamma (day values). The parts live in ``demo_accounts``,
-``demo_survey`` (+ ``demo_text``), ``demo_transactions``; the true parameters in ``demo_truth``;
-the codebook and README in ``demo_files``.
+BG/NBD (purchase days) and Gamma-Gamma (day values). The parts live in ``accounts``,
+``survey`` (+ ``text``), ``transactions``; the true parameters in ``truth``;
+the codebook and README in ``files``.
 
 Examples
 --------
@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kamreport.data.demo_accounts import account_attributes, draw_accounts
-from kamreport.data.demo_files import codebook_dict, codebook_yaml, readme_text
-from kamreport.data.demo_survey import draw_survey
-from kamreport.data.demo_transactions import draw_transactions
-from kamreport.data.demo_truth import DemoTruth, default_truth
+from kamreport.data.demo.accounts import account_attributes, draw_accounts
+from kamreport.data.demo.files import codebook_dict, codebook_yaml, readme_text
+from kamreport.data.demo.survey import draw_survey
+from kamreport.data.demo.transactions import draw_transactions
+from kamreport.data.demo.truth import DemoTruth, default_truth
 from kamreport.errors import InputError
 
 __all__ = ["DemoData", "DemoTruth", "make_demo_data", "write_demo_data", "FILE_NAMES"]

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from kamreport.data.demo_accounts import AccountDraw
-from kamreport.data.demo_truth import INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, PRODUCT_MIX, DemoTruth
+from kamreport.data.demo.accounts import AccountDraw
+from kamreport.data.demo.truth import INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, PRODUCT_MIX, DemoTruth
 
 MAX_DAILY_PROBABILITY = 0.95   # cap of lambda / 7 (lambda >= 6.65 a week: P = 0.003 at the defaults)
 

@@ -19,9 +19,9 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from kamreport.data.demo_accounts import AccountDraw
-from kamreport.data.demo_text import comments, kano_answers
-from kamreport.data.demo_truth import ROLES, DemoTruth
+from kamreport.data.demo.accounts import AccountDraw
+from kamreport.data.demo.text import comments, kano_answers
+from kamreport.data.demo.truth import ROLES, DemoTruth
 
 
 @dataclass(frozen=True)

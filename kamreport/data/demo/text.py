@@ -1,7 +1,7 @@
 """Demo survey answers that are not ECSI items: Kano question pairs and free-text comments.
 
 Kano: each respondent's category for an attribute is the attribute's designed category with the
-share given in :data:`kamreport.data.demo_truth.KANO`, otherwise one of the other three main
+share given in :data:`kamreport.data.demo.truth.KANO`, otherwise one of the other three main
 categories (equal shares) or, rarely, reverse (3 %) or questionable (2 %); the (functional,
 dysfunctional) answer pair is then drawn among the cells of the Kano evaluation table that give
 that category. Comments: sentiment follows the respondent's latent satisfaction.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamreport.data.demo_truth import DemoTruth
+from kamreport.data.demo.truth import DemoTruth
 
 # (functional, dysfunctional) cells of the Kano evaluation table and how often each is used
 KANO_CELLS: dict[str, tuple[tuple[int, int, float], ...]] = {
