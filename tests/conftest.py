@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,56 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+#: The only reasons a test may be skipped (regular expressions on the skip reason). Anything else
+#: skipped fails the run: a missing Debian package, server or import must not turn tests into
+#: silent skips. ``make test`` installs everything, so in CI nothing at all is skipped.
+ALLOWED_SKIPS = (
+    r"optional oracle \S+ is not installed",   # tests/oracles.py: a reference package is missing
+)
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+class SkipGuard:
+    """Fails the run when anything (test, doctest, module) was skipped outside ALLOWED_SKIPS.
+
+    A registered plugin, not conftest hooks: those would see only the tests below tests/, not
+    the package's doctests.
+    """
+
+    def __init__(self) -> None:
+        self.skipped: list[tuple[str, str]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.skipped and not hasattr(report, "wasxfail"):
+            self.skipped.append((report.nodeid, _skip_reason(report)))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.skipped:
+            self.skipped.append((report.nodeid, _skip_reason(report)))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        bad = [(node, why) for node, why in self.skipped
+               if not any(re.search(p, why) for p in ALLOWED_SKIPS)]
+        if not bad:
+            return
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"FAILED: {len(bad)} skipped outside the allow-list "
+                                "(tests/conftest.py ALLOWED_SKIPS):", red=True)
+            for node, why in bad[:20]:
+                reporter.write_line(f"  {node}: {why}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SkipGuard(), "kamreport-skip-guard")
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"

@@ -180,8 +180,17 @@ def fit_gamma_gamma(
 
     Examples
     --------
-    >>> gg = fit_gamma_gamma(summary)             # doctest: +SKIP
-    >>> gg.conditional_expected_spend()           # doctest: +SKIP
+    >>> import pandas as pd
+    >>> from kamreport.value import customer_summary
+    >>> tx = pd.read_csv("../shared/reference/cdnow/CDNOW_sample.txt", sep=r"\\s+", header=None,
+    ...                  names=["master_id", "customer_id", "date", "cds", "amount"])
+    >>> tx["date"] = pd.to_datetime(tx["date"].astype(str))
+    >>> summary = customer_summary(tx, observation_end="1997-09-30", holdout_end="1998-06-30")
+    >>> gg = fit_gamma_gamma(summary)
+    >>> {k: round(v, 2) for k, v in gg.params.items()}
+    {'p': 6.25, 'q': 3.74, 'v': 15.44}
+    >>> gg.conditional_expected_spend().round(2).head(2).tolist()
+    [24.65, 18.91]
     """
     check_options(penalizer, tol, max_iter, model="fit_gamma_gamma")
     cols = validate_summary(summary, ("frequency", "monetary_value"), model="fit_gamma_gamma")

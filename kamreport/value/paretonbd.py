@@ -281,7 +281,14 @@ def fit_pareto_nbd(
 
     Examples
     --------
-    >>> fit = fit_pareto_nbd(summary)     # doctest: +SKIP
+    >>> import pandas as pd
+    >>> from kamreport.value import customer_summary
+    >>> tx = pd.read_csv("../shared/reference/cdnow/CDNOW_sample.txt", sep=r"\\s+", header=None,
+    ...                  names=["master_id", "customer_id", "date", "cds", "amount"])
+    >>> tx["date"] = pd.to_datetime(tx["date"].astype(str))
+    >>> summary = customer_summary(tx, observation_end="1997-09-30", holdout_end="1998-06-30")
+    >>> {k: round(v, 3) for k, v in fit_pareto_nbd(summary).params.items()}
+    {'r': 0.553, 'alpha': 10.578, 's': 0.606, 'beta': 11.669}
     """
     check_options(penalizer, tol, max_iter, model="fit_pareto_nbd")
     cols = validate_summary(summary, ("frequency", "recency", "T"), model="fit_pareto_nbd")

@@ -289,8 +289,16 @@ def customer_summary(
 
     Examples
     --------
-    >>> s = customer_summary("orders.parquet", observation_end="1997-09-30")  # doctest: +SKIP
-    >>> s.attrs["diagnostics"]["rows_negative"]  # doctest: +SKIP
+    >>> orders = pd.DataFrame({"customer_id": ["A", "A", "A", "B"], "amount": [10.0, 5.0, -5.0, 7.0],
+    ...                        "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-01-15", "2024-01-08"])})
+    >>> s = customer_summary(orders, observation_end="2024-01-29")
+    >>> s[["frequency", "recency", "T", "monetary_value"]]
+                 frequency  recency    T  monetary_value
+    customer_id
+    A                    1      2.0  4.0             0.0
+    B                    0      0.0  3.0             0.0
+    >>> s.attrs["diagnostics"]["rows_negative"]
+    1
     """
     check_freq(freq, "customer_summary")
     if returns not in ("net", "drop", "error"):
