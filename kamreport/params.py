@@ -116,6 +116,7 @@ class Params(_Strict):
     title: str
     subtitle: str = ""
     language: Literal["zh", "en"] = "zh"
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")   # ISO 4217: every money label
     company: str = ""
     notebooks: tuple[NotebookName, ...] = ("01_satisfaction",)
     data: DataSources = DataSources()
