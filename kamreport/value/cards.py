@@ -56,7 +56,7 @@ def _must_be(kano: pd.DataFrame | None, index: pd.Index) -> pd.Series:
     if not isinstance(kano.index, pd.MultiIndex) or kano.index.nlevels != 2 or "category" not in kano.columns:
         raise InputError("account_cards: kano must be kano.summary(df, pairs, by=<account column>) output "
                          "(index attribute x account, with category and worse)")
-    level = [n for n in kano.index.names if n != "attribute"][0]
+    level = next(n for n in kano.index.names if n != "attribute")
     flat = kano.reset_index()
     flat = flat[flat[level].isin(index) & (flat["n"] > 0)]
     for account, rows in flat.groupby(level, sort=False):

@@ -14,8 +14,12 @@ import pytest
 from hypothesis import given, settings
 
 from kamreport.errors import InputError
-from kamreport.value.keyaccount import (key_account_score, relationship_level, tier_relationship_levels,
-                                        weight_sensitivity)
+from kamreport.value.keyaccount import (
+    key_account_score,
+    relationship_level,
+    tier_relationship_levels,
+    weight_sensitivity,
+)
 
 ACCOUNTS = pd.DataFrame({
     "purchase_volume": [200.0, 100.0, 50.0, 0.0],
@@ -136,7 +140,7 @@ def test_score_moves_with_each_criterion_in_its_direction(case, row, step) -> No
     # relative to the other accounts, the moved account cannot lose (gain) ground
     others = [i for i in range(len(acc)) if i != row]
     if others:
-        gap = lambda s: s.iloc[row] - s.iloc[others].mean()  # noqa: E731
+        gap = lambda s: s.iloc[row] - s.iloc[others].mean()
         assert gap(better) >= gap(base) - 1e-9
         assert gap(worse) <= gap(base) + 1e-9
 

@@ -11,7 +11,12 @@ import pandas as pd
 import pytest
 
 from kamreport.errors import InputError
-from kamreport.value.lifecycle import LifecycleThresholds, active_period_share, lifecycle_stage, stage_transitions
+from kamreport.value.lifecycle import (
+    LifecycleThresholds,
+    active_period_share,
+    lifecycle_stage,
+    stage_transitions,
+)
 
 AS_OF = pd.Timestamp("2024-12-31")
 

@@ -15,10 +15,20 @@ from hypothesis import given, settings
 from scipy import stats
 
 from kamreport.errors import InputError
-from kamreport.value.relationship import (LOYALTY_ACTIONS, account_construct_scores, attitudinal_loyalty,
-                                          behavioural_loyalty, loyalty_matrix, loyalty_summary)
-from kamreport.value.satisfaction_grid import (account_satisfaction, at_risk_list, driver_gaps,
-                                               value_satisfaction_grid)
+from kamreport.value.relationship import (
+    LOYALTY_ACTIONS,
+    account_construct_scores,
+    attitudinal_loyalty,
+    behavioural_loyalty,
+    loyalty_matrix,
+    loyalty_summary,
+)
+from kamreport.value.satisfaction_grid import (
+    account_satisfaction,
+    at_risk_list,
+    driver_gaps,
+    value_satisfaction_grid,
+)
 
 
 @pytest.mark.parametrize("attitude, behaviour, expected", [
