@@ -8,9 +8,11 @@ Journal* 4(3); Better/Worse of Matzler & Hinterhuber (1998), *Technovation* 18(1
 
 from __future__ import annotations
 
+import hypothesis.strategies as st
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 
 from kamreport.errors import InputError
 from kamreport.value import kano
@@ -116,3 +118,33 @@ def test_attribute_without_answers_has_nan_category() -> None:
 def test_unknown_column_is_an_input_error() -> None:
     with pytest.raises(InputError, match="K9_f"):
         kano.summary(_answers("M"), {"x": ("K9_f", "d")})
+
+
+answer = st.one_of(st.none(), st.integers(1, 5))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(answer, answer), min_size=1, max_size=60))
+def test_summary_invariants_on_random_answers(rows) -> None:
+    """Counts add up to n, the category is a most frequent one, Better in [0, 1], Worse in [-1, 0]."""
+    df = pd.DataFrame(rows, columns=["f", "d"], dtype=object)
+    out = kano.summary(df, {"x": ("f", "d")}).loc["x"]
+    counts = [int(out[c]) for c in kano.CATEGORIES]
+    assert sum(counts) == out["n"] and out["n"] + out["n_missing"] == len(rows)
+    if out["n"]:
+        assert int(out[out["category"]]) == max(counts)
+        assert 0 <= out["strength"] <= 1
+    if not np.isnan(out["better"]):
+        assert 0 <= out["better"] <= 1 and -1 <= out["worse"] <= 0
+
+
+def test_planted_demo_categories_are_recovered() -> None:
+    """The demo generator (kamreport.data.demo_truth.KANO) plants one category per attribute
+    with a share of 0.45-0.60; the survey's modal categories must be those, and not weak."""
+    from kamreport.data.demo import make_demo_data
+
+    demo = make_demo_data()
+    planted = {name: (f, d, category) for name, f, d, _, _, category, _ in demo.truth.kano}
+    out = kano.summary(demo.survey, {name: (f, d) for name, (f, d, _) in planted.items()})
+    assert out["category"].to_dict() == {name: c for name, (_, _, c) in planted.items()}
+    assert not out["weak"].any() and out["fong_significant"].all()

@@ -151,3 +151,19 @@ def test_driver_gaps_and_at_risk_list_ranked_by_value() -> None:
     assert out.loc["b", "driver_1"] == "Value" and out.loc["b", "gap_1"] == pytest.approx(60 - 190 / 3)
     assert out.loc["a", "driver_1"] == "Quality" and out.loc["a", "driver_2"] == "Value"
     assert out.loc["d", "gap_1"] == 0.0     # alone in its tier
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 100)), st.one_of(st.none(), st.floats(0, 1))),
+                min_size=1, max_size=30),
+       st.floats(0, 100), st.floats(0, 1))
+def test_loyalty_class_agrees_with_the_cuts(rows, cut_a, cut_b) -> None:
+    att = pd.Series([a for a, _ in rows], dtype="float64")
+    beh = pd.Series([b for _, b in rows], dtype="float64")
+    out = loyalty_matrix(att, beh, cuts=(cut_a, cut_b))
+    for a, b, got in zip(att, beh, out):
+        if np.isnan(a) or np.isnan(b):
+            assert pd.isna(got)
+        else:
+            assert got == {(True, True): "true", (True, False): "latent", (False, True): "spurious",
+                           (False, False): "none"}[(a >= cut_a, b >= cut_b)]
