@@ -188,7 +188,8 @@ def weight_sensitivity(accounts: pd.DataFrame, weights: Mapping[str, float],
         rest = sum(v for c, v in weights.items() if c != k)
         for step in (change, -change):
             new_k = min(w_k * (1 + step), 1.0) if rest > 0 else 1.0
-            new = {c: (new_k if c == k else v * (1 - new_k) / rest) for c, v in weights.items()}
+            new = {c: (new_k if c == k else v * (1 - new_k) / rest if rest > 0 else v)
+                   for c, v in weights.items()}
             total = sum(new.values())          # 1 up to rounding; make it exact for the check
             new = {c: v / total for c, v in new.items()}
             top = _top(key_account_score(accounts, new, directions, method=method)["score"], top_n)

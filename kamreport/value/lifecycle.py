@@ -24,7 +24,8 @@ STAGES: dict[str, str] = {"exploration": "考察期", "build_up": "形成期", "
 class LifecycleThresholds:
     """Cut-offs of the lifecycle rule, in windows (see :func:`lifecycle_stage`).
 
-    exploration_windows : tenure below this many windows is exploration (default 1)
+    exploration_windows : tenure below this many windows is exploration (default 1; values
+        below 1 act as 1, since the trend needs one full window before the latest)
     min_orders : fewer purchase days than this (and not inactive) is exploration (default 3)
     inactive_windows : no purchase for more than this many windows is decline (default 2)
     n_windows : windows compared: the latest against the mean of up to n_windows - 1 before (4)
@@ -95,7 +96,8 @@ def lifecycle_stage(transactions: pd.DataFrame, customer: str = "customer_id", d
     g = (latest - baseline) / baseline capped at [-1, 1] (g = sign(latest) when baseline <= 0);
     trend = (g_orders + g_value) / 2. The first rule that holds decides (``rule`` column):
 
-    1. tenure < exploration_windows w               -> exploration (``new``)
+    1. tenure < max(exploration_windows, 1) w       -> exploration (``new``; a trend needs a
+       baseline window)
     2. idle > inactive_windows w                     -> decline (``inactive``)
     3. purchase days < min_orders                    -> exploration (``few_orders``)
     4. trend >= rise                                 -> build_up (``rising``)
@@ -159,7 +161,7 @@ def lifecycle_stage(transactions: pd.DataFrame, customer: str = "customer_id", d
         v_base = (value.iloc[:, 1:].to_numpy() * before).sum(axis=1) / m.where(m > 0)
     trend = (_relative(orders[0], o_base) + _relative(value[0], v_base)) / 2
     trend = trend.where(m > 0)
-    conditions = [tenure < t.exploration_windows * w, idle > t.inactive_windows * w,
+    conditions = [tenure < max(t.exploration_windows, 1.0) * w, idle > t.inactive_windows * w,
                   per["n_orders"] < t.min_orders, trend >= t.rise, trend <= -t.fall]
     rule = np.select(conditions, ["new", "inactive", "few_orders", "rising", "falling"], "stable")
     stage = pd.Series(rule).map({"new": "exploration", "few_orders": "exploration", "inactive": "decline",

@@ -205,3 +205,8 @@ def test_tier_levels_from_numeric_margins() -> None:
         tier_relationship_levels(prof, {"VIP": 0.5})
     partial = tier_relationship_levels(prof, {"VIP": "high"})
     assert partial["level"].isna().tolist() == [False, True, True, True]
+
+
+def test_weight_sensitivity_with_a_zero_weight_beside_a_full_one() -> None:
+    out = weight_sensitivity(ACCOUNTS, {"purchase_volume": 1.0, "partnership": 0.0}, top_n=2)
+    assert out["weight"].tolist() == [1.0, 1.0, 0.0, 0.0] and (out["overlap"] == 1.0).all()

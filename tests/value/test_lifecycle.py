@@ -122,3 +122,9 @@ def test_stage_transitions_crosstab() -> None:
     assert out.to_numpy().sum() == later["customer_id"].nunique()
     with pytest.raises(InputError, match="earlier, later"):
         stage_transitions(TX, at=(AS_OF, AS_OF))
+
+
+def test_exploration_below_one_window_still_needs_a_baseline_window() -> None:
+    young = orders("young", [20, 10, 5, 1])
+    out = lifecycle_stage(young, as_of=AS_OF, window=30, thresholds=LifecycleThresholds(exploration_windows=0.5))
+    assert out.loc["young", "rule"] == "new"
