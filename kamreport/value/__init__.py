@@ -25,12 +25,38 @@ _API = {
     "GammaGammaFit": "gammagamma",
     "clv": "lifetime",
     "holdout_table": "lifetime",
+    # account review: loyalty, satisfaction x value, lifecycle, key accounts, cards
+    "loyalty_matrix": "relationship",
+    "attitudinal_loyalty": "relationship",
+    "behavioural_loyalty": "relationship",
+    "loyalty_summary": "relationship",
+    "account_construct_scores": "relationship",
+    "LOYALTY_ACTIONS": "relationship",
+    "account_satisfaction": "satisfaction_grid",
+    "value_satisfaction_grid": "satisfaction_grid",
+    "driver_gaps": "satisfaction_grid",
+    "at_risk_list": "satisfaction_grid",
+    "lifecycle_stage": "lifecycle",
+    "active_period_share": "lifecycle",
+    "stage_transitions": "lifecycle",
+    "LifecycleThresholds": "lifecycle",
+    "key_account_score": "keyaccount",
+    "weight_sensitivity": "keyaccount",
+    "relationship_level": "keyaccount",
+    "tier_relationship_levels": "keyaccount",
+    "account_cards": "cards",
+    "CardRules": "cards",
 }
 
-__all__ = sorted(_API)
+#: public submodules used as namespaces (``kano.classify``, ``kano.summary``)
+_MODULES = ("kano",)
+
+__all__ = sorted([*_API, *_MODULES])
 
 def __getattr__(name: str):
     # Lazy, so that the light parts (rfm) do not pay for the heavy imports of others.
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     if name in _API:
         module = importlib.import_module(f"{__name__}.{_API[name]}")
         return getattr(module, name)

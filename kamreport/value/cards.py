@@ -85,7 +85,7 @@ def account_cards(tiers: pd.Series, *, card_tiers: Sequence[str] | None = None,
     loyalty : Series, optional
         :func:`~kamreport.value.relationship.loyalty_matrix`.
     values : DataFrame, optional
-        ``clv`` and ``p_alive`` per account (:func:`~kamreport.value.clv` or
+        ``clv`` and ``p_alive`` per account (:func:`~kamreport.value.lifetime.clv` or
         ``analyse_value(...).values``); a missing column stays NaN.
     lifecycle : DataFrame, optional
         :func:`~kamreport.value.lifecycle.lifecycle_stage` (``stage``).
