@@ -13,9 +13,10 @@ import pandas as pd
 
 from kamreport.data.joins import join_accounts
 from kamreport.data.schemas import Codebook
-from kamreport.data.sources import load_table, read_survey, read_transactions, redact_url
+from kamreport.data.sources import as_id, load_table, read_survey, read_transactions, redact_url
 from kamreport.errors import InputError
 from kamreport.params import NOTEBOOKS, Params
+from kamreport.privacy import pseudonym_key, pseudonymize_columns
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,54 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
         if column and frames["survey"] is not None and column not in frames["survey"].columns:
             raise InputError(f"{params.source}: {role} column {column!r} is in neither the survey nor the "
                              f"accounts file; fix '{role}'")
+    if params.filter:
+        frames = _filtered(frames, params)
+    if params.pseudonymize:
+        frames = _pseudonymized(frames, params, codebook)
     return Inputs(params=params, codebook=codebook, **frames)
+
+
+def _filtered(frames: dict[str, pd.DataFrame | None], params: Params) -> dict[str, pd.DataFrame | None]:
+    """Only the rows of ``params.filter``: in each frame holding the column; transactions also
+    through the account master (their customers among the accounts left)."""
+    out = dict(frames)
+    key = params.data.account_key
+    for column, wanted in params.filter.items():
+        values = {str(v) for v in (wanted if isinstance(wanted, list) else [wanted])}
+        holders = [role for role, f in out.items() if f is not None and column in f.columns]
+        if not holders:
+            present = [role for role, f in out.items() if f is not None]
+            raise InputError(f"{params.source}: filter column {column!r} is in none of the data "
+                             f"({', '.join(present) or 'no sources'}); fix 'filter'")
+        for role in holders:
+            out[role] = out[role][out[role][column].astype("string").isin(values).fillna(False)]
+        tx, accounts = out["transactions"], out["accounts"]
+        if tx is not None and "transactions" not in holders and "accounts" in holders and key in accounts:
+            out["transactions"] = tx[tx["customer_id"].isin(set(as_id(accounts[key]).dropna()))]
+        for role in ("survey", "transactions"):
+            if out[role] is not None and out[role].empty:
+                raise InputError(f"{params.source}: filter {column}={sorted(values)} leaves no rows in the "
+                                 f"{role}; fix 'filter' (values are compared as text)")
+    return out
+
+
+def _pseudonymized(frames: dict[str, pd.DataFrame | None], params: Params,
+                   codebook: Codebook | None) -> dict[str, pd.DataFrame | None]:
+    """Account ids, account names and respondent ids replaced by keyed pseudonyms everywhere."""
+    key = pseudonym_key()
+    d = params.data
+    ids = [(d.account_key, "ACC"), (d.account_name, "NAME"), *((c, "NAME") for c in d.personal_columns)]
+    respondent = [(codebook.respondent_id, "RESP")] if codebook and codebook.respondent_id else []
+    out = {role: (f.assign(**{d.account_key: as_id(f[d.account_key])})
+                  if f is not None and d.account_key in f.columns else f) for role, f in frames.items()}
+    if out["survey"] is not None:
+        out["survey"] = pseudonymize_columns(out["survey"], [*ids, *respondent], key)
+    if out["accounts"] is not None:
+        out["accounts"] = pseudonymize_columns(out["accounts"], ids, key)
+    if out["transactions"] is not None:
+        out["transactions"] = pseudonymize_columns(out["transactions"],
+                                                   [("customer_id", "ACC"), *ids[1:]], key)
+    return out
 
 
 def check_inputs(params: Params) -> Inputs:
@@ -82,6 +130,8 @@ def check_inputs(params: Params) -> Inputs:
     Returns the loaded inputs. Raises :class:`~kamreport.errors.InputError` or
     :class:`~kamreport.errors.ModelError` (exit code 2) on the first problem.
     """
+    if params.pseudonymize:
+        pseudonym_key()
     inputs = load_inputs(params)
     if inputs.survey is not None:
         from kamreport.satisfaction.analysis import check_model

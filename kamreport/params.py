@@ -19,7 +19,8 @@ from kamreport.yamlfile import read_mapping
 from kamreport.satisfaction.presets import PRESETS
 from kamreport.value.tiers import DEFAULT_TIERS, check_tiers
 
-PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]  # the registry's names
+PresetName = Literal[tuple(PRESETS)]
+Scalar = str | int | float | bool  # type: ignore[valid-type]  # the registry's names
 
 
 
@@ -35,8 +36,16 @@ class Notebook:
 NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
     Notebook("01_satisfaction", needs=("survey",)),
     Notebook("02_customer_value", needs=("transactions",)),
+    Notebook("03_account_review", needs=("survey", "transactions")),
 )}
 NotebookName = Literal[tuple(NOTEBOOKS)]  # type: ignore[valid-type]  # the registry's names
+
+
+def _slug(value: object) -> str:
+    """A file-name-safe rendering of a matrix value (letters of any script, digits, - and _)."""
+    import re
+
+    return re.sub(r"[^\w-]+", "_", str(value)).strip("_") or "_"
 
 
 class _Strict(BaseModel):
@@ -60,7 +69,9 @@ class DataSources(_Strict):
     codebook: str | None = None
     transactions: TransactionsSource | None = None
     accounts: str | None = None
-    account_key: str = "account_id"     # the column linking survey and accounts
+    account_key: str = "account_id"     # the column linking survey, accounts and transactions
+    account_name: str = "account_name"  # the accounts' name column, where there is one
+    personal_columns: tuple[str, ...] = ()   # other names of people/firms, pseudonymized too
     survey_table: str | None = None
 
     @model_validator(mode="after")
@@ -127,8 +138,17 @@ class Params(_Strict):
     tiers: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     output: OutputOptions = OutputOptions()
     seed: int = 2026
+    # a subset: every notebook sees only the rows whose column holds the value (or one of the
+    # values); survey, accounts and, through the account key, transactions
+    filter: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    # one report per value: {region: [华东, 华北]} expands into one parameter set per region
+    matrix: dict[str, list[Scalar]] = Field(default_factory=dict)
+    # stable keyed pseudonyms (HMAC-SHA256, key from $KAMREPORT_PSEUDONYM_KEY) for account ids,
+    # account names and respondent ids in every output
+    pseudonymize: bool = False
     source: str = Field(default="(inline)", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
+    variant: str = Field(default="", exclude=True)   # set by expand(): the matrix values
 
     @field_validator("tiers")
     @classmethod
@@ -137,6 +157,14 @@ class Params(_Strict):
             return check_tiers(tiers)
         except InputError as exc:  # pydantic reports a ValueError with the key that holds it
             raise ValueError(str(exc)) from None
+
+    @field_validator("matrix")
+    @classmethod
+    def _matrix_lists_values(cls, matrix: dict[str, list]) -> dict[str, list]:
+        for column, values in matrix.items():
+            if not values or len(set(map(str, values))) != len(values):
+                raise ValueError(f"matrix column {column!r} needs a list of distinct values")
+        return matrix
 
     @model_validator(mode="after")
     def _notebooks_have_their_data(self) -> "Params":
@@ -176,5 +204,30 @@ class Params(_Strict):
 
     @property
     def name(self) -> str:
-        """The parameter set's name: the file name without extension."""
-        return Path(self.source).stem if self.source != "(inline)" else "report"
+        """The report set's name: the file name without extension (+ its matrix values)."""
+        stem = Path(self.source).stem if self.source != "(inline)" else "report"
+        return f"{stem}-{self.variant}" if self.variant else stem
+
+    def expand(self) -> list["Params"]:
+        """One parameter set per combination of the ``matrix`` values (itself when none).
+
+        Each gets ``filter`` extended by its values and a name that follows them.
+
+        Examples
+        --------
+        >>> p = Params.model_validate({"title": "Review", "data": {"survey": "s.csv", "codebook": "c.yaml"},
+        ...                            "matrix": {"region": ["华东", "West"]}, "source": "review.yaml"})
+        >>> [(q.name, q.filter) for q in p.expand()]
+        [('review-华东', {'region': '华东'}), ('review-West', {'region': 'West'})]
+        """
+        if not self.matrix:
+            return [self]
+        import itertools
+
+        columns = list(self.matrix)
+        out = []
+        for values in itertools.product(*(self.matrix[c] for c in columns)):
+            variant = "-".join(_slug(v) for v in values)
+            out.append(self.model_copy(update={"filter": {**self.filter, **dict(zip(columns, values))},
+                                               "matrix": {}, "variant": variant}))
+        return out
