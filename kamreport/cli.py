@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from kamreport.errors import KamreportError, exit_code
+from kamreport.errors import InputError, KamreportError, exit_code
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Key-account satisfaction and value reports from parameterised notebooks.")
@@ -39,42 +39,67 @@ def demo_data(out_dir: Annotated[Path, typer.Argument(help="folder to write the 
 
 @app.command()
 def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files or folders of them")]) -> None:
-    """Check parameter files and every data source they name, without running any report."""
+    """Check parameter files and every data source they name, without running any report.
+
+    The same checks ``kamreport run`` makes before it runs anything; every problem is listed.
+    """
     from kamreport.inputs import check_inputs
-    from kamreport.report.batch import collect_params
+    from kamreport.report.batch import gather_params
 
     try:
-        for params in collect_params(paths):
-            inputs = check_inputs(params)
-            summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
-            typer.echo(f"ok  {params.source}: {summary or 'no data sources'}")
+        params_list, refused = gather_params(paths)
     except KamreportError as exc:
         _fail(exc)
+    problems = [r.error for r in refused]
+    for params in params_list:
+        try:
+            inputs = check_inputs(params)
+        except KamreportError as exc:
+            problems.append(str(exc))
+            continue
+        summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
+        typer.echo(f"ok  {params.name} ({params.source}): {summary or 'no data sources'}")
+    for problem in problems:
+        typer.echo(f"kamreport: error: {problem}", err=True)
+    raise typer.Exit(2 if problems else 0)
 
 
 @app.command()
 def run(paths: Annotated[list[Path], typer.Argument(help="parameter files or folders of them")],
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="reports run in parallel")] = 1,
-        out: Annotated[Path | None, typer.Option(help="output folder (default: the parameter set's output.dir)")] = None,
+        out: Annotated[Path | None, typer.Option(help="output folder (default: each parameter set's output.dir)")] = None,
         run_id: Annotated[str | None, typer.Option(help="name of the run folder (default: a timestamp)")] = None,
+        force: Annotated[bool, typer.Option("--force", help="re-run reports whose inputs have not changed")] = False,
         ) -> None:
-    """Execute and render the reports of one or many parameter sets."""
-    from kamreport.report.batch import collect_params, run_batch
+    """Check, then execute and render the reports of one or many parameter sets.
+
+    Exit code 0: every report written (or unchanged); 1: some failed; 2: some parameter set or
+    its data was refused (nothing written for it). The others are written either way.
+    """
+    from kamreport.report.batch import gather_params, run_batch
 
     try:
-        params_list = collect_params(paths)
-        result = run_batch(params_list, out_dir=out, jobs=jobs, run_id=run_id, progress=sys.stderr.isatty())
+        params_list, refused = gather_params(paths)
+        if not params_list:  # every file refused: say each, write nothing
+            for r in refused[1:]:
+                typer.echo(f"kamreport: error: {r.error}", err=True)
+            raise InputError(refused[0].error)
+        result = run_batch(params_list, out_dir=out, jobs=jobs, run_id=run_id, progress=sys.stderr.isatty(),
+                           force=force, refused=refused)
     except KamreportError as exc:
         _fail(exc)
     for o in result.outcomes:
-        if o.status == "ok":
-            typer.echo(f"ok      {o.name}: {', '.join(o.outputs[k] for k in ('html', 'pdf') if k in o.outputs)}")
+        if o.status in ("ok", "unchanged"):
+            files = ", ".join(o.outputs[k] for k in ("html", "pdf", "xlsx") if k in o.outputs)
+            typer.echo(f"{o.status:<9} {o.name}: {files}")
         else:
             cell = f" (cell {o.failed_cell})" if o.failed_cell is not None else ""
-            typer.echo(f"FAILED  {o.name}{cell}: {o.error}", err=True)
-    typer.echo(f"run {result.run_id}: {len(result.outcomes) - len(result.failed)}/{len(result.outcomes)} "
-               f"reports written; index: {result.run_dir / 'index.html'}")
-    raise typer.Exit(0 if result.ok else 1)
+            typer.echo(f"{o.status.upper():<9} {o.name}{cell}: {o.error}", err=True)
+    written = sum(o.status in ("ok", "unchanged") for o in result.outcomes)
+    for run_dir in result.run_dirs:
+        typer.echo(f"run {result.run_id}: index {run_dir / 'index.html'}")
+    typer.echo(f"{written}/{len(result.outcomes)} reports written")
+    raise typer.Exit(result.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,55 +1,114 @@
-"""Many reports in one run: every (parameter set, notebook) pair, in parallel, failure-isolated.
+"""Many reports in one run: every (parameter set, notebook) pair, checked first, in parallel,
+failure-isolated, and skipped when nothing it depends on has changed.
 
-A run writes ``<out>/<run_id>/`` with the reports, ``manifest.json`` (one entry per report:
-parameter file, status, error, failing cell, durations, output paths — rewritten atomically after
-each report, so it is current even if the run is killed) and ``index.html`` linking them all.
-One failing report never loses the others.
+A run writes, into each parameter set's own ``output.dir`` (or ``--out``), ``<dir>/<run_id>/``
+with the reports, ``manifest.json`` (one entry per report: the parameter set with URL passwords
+masked, status, error, failing cell, durations, output paths, page count, input fingerprints —
+rewritten atomically after each report, so it is current even if the run is killed),
+``index.html`` linking them all and ``run.log``. One failing report never loses the others.
+
+Statuses: ``ok``; ``unchanged`` (parameters, input files, notebook, template and package
+version equal those of the last successful run in the same folder: its files are linked, not
+re-made; ``force=True`` re-runs); ``invalid`` (the parameters or the data fail the checks of
+``kamreport validate``: nothing written for it); ``failed`` (the notebook or the conversion
+failed: the executed notebook is kept as ``.failed.ipynb``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import logging
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import kamreport
-from kamreport.errors import InputError
+from kamreport.data.sources import redact_url
+from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
-from kamreport.report.render import ReportOutcome, atomic_write, run_report
+from kamreport.report.render import NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, run_report
+
+LOG = logging.getLogger("kamreport.run")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A parameter file (or one of its parameter sets) refused before anything ran."""
+
+    source: str
+    error: str
+    params: Params | None = None
 
 
 @dataclass(frozen=True)
 class BatchResult:
     run_id: str
-    run_dir: Path
+    run_dirs: tuple[Path, ...]
     outcomes: tuple[ReportOutcome, ...]
 
     @property
+    def run_dir(self) -> Path:
+        return self.run_dirs[0]
+
+    @property
     def ok(self) -> bool:
-        return all(o.status == "ok" for o in self.outcomes)
+        return all(o.status in ("ok", "unchanged") for o in self.outcomes)
 
     @property
     def failed(self) -> tuple[ReportOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status != "ok")
+        return tuple(o for o in self.outcomes if o.status not in ("ok", "unchanged"))
+
+    @property
+    def exit_code(self) -> int:
+        """2 when any input was refused, else 1 when any report failed, else 0."""
+        if any(o.status == "invalid" for o in self.outcomes):
+            return 2
+        return 0 if self.ok else 1
 
 
 def collect_params(paths: list[str | Path]) -> list[Params]:
-    """Parameter sets from files and folders (every ``*.yaml``/``*.yml`` in a folder), validated.
+    """Parameter sets from files and folders (every ``*.yaml``/``*.yml`` in a folder), validated
+    and expanded by their ``matrix``; the first bad file raises :class:`InputError`."""
+    params, refused = gather_params(paths)
+    if refused:
+        raise InputError(refused[0].error)
+    return params
 
-    All are validated before anything runs, so a typo in one file stops the run with exit code 2
-    and nothing written.
-    """
+
+def gather_params(paths: list[str | Path]) -> tuple[list[Params], list[Refusal]]:
+    """Like :func:`collect_params`, but a bad file is returned as a :class:`Refusal`."""
     files: list[Path] = []
     for p in map(Path, paths):
         files.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p])
     if not files:
         raise InputError(f"no parameter files (*.yaml) in {', '.join(map(str, paths))}; pass files or a folder holding them")
-    return [Params.from_file(f) for f in files]
+    params, refused = [], []
+    for f in files:
+        try:
+            params.extend(Params.from_file(f).expand())
+        except InputError as exc:
+            refused.append(Refusal(str(f), str(exc)))
+    return params, refused
+
+
+def check(params_list: list[Params]) -> tuple[list[Params], list[Refusal]]:
+    """Every check of ``kamreport validate`` on each parameter set; the refused ones apart."""
+    from kamreport.inputs import check_inputs
+
+    ready, refused = [], []
+    for p in params_list:
+        try:
+            check_inputs(p)
+            ready.append(p)
+        except KamreportError as exc:
+            refused.append(Refusal(p.source, str(exc), p))
+    return ready, refused
 
 
 def new_run_id() -> str:
@@ -64,48 +123,214 @@ def _worker(params: Params, notebook: str, run_dir: str, run_id: str) -> ReportO
     return run_report(params, notebook, Path(run_dir), run_id=run_id)
 
 
+@dataclass
+class _Folder:
+    """One output folder of the run: its reports, manifest and index."""
+
+    base: Path
+    run_dir: Path
+    previous: dict[str, dict] = field(default_factory=dict)   # name -> last manifest entry
+    outcomes: list[ReportOutcome] = field(default_factory=list)
+    total: int = 0
+
+
 def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, jobs: int = 1,
-              run_id: str | None = None, progress: bool = True) -> BatchResult:
-    """Run every notebook of every parameter set; write manifest and index as reports finish."""
+              run_id: str | None = None, progress: bool = True, force: bool = False,
+              refused: list[Refusal] | None = None) -> BatchResult:
+    """Check, then run every notebook of every parameter set; write manifests and indexes as
+    reports finish. Parameter sets that fail the checks are recorded as ``invalid``."""
     run_id = run_id or new_run_id()
-    base = Path(out_dir) if out_dir else Path(params_list[0].resolve(params_list[0].output.dir))
-    run_dir = base / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(p, nb) for p in params_list for nb in p.notebooks]
-    outcomes: list[ReportOutcome] = []
+    ready, invalid = check(params_list)
+    invalid = [*(refused or []), *invalid]
+    if not ready:
+        raise InputError(invalid[0].error if invalid else "no parameter sets to run")
+    folders: dict[Path, _Folder] = {}
+
+    def folder_of(p: Params) -> _Folder:
+        base = (Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve()
+        if base not in folders:
+            folders[base] = _Folder(base, base / run_id, _last_entries(base))
+            folders[base].run_dir.mkdir(parents=True, exist_ok=True)
+        return folders[base]
+
+    tasks = [(p, nb, folder_of(p)) for p in ready for nb in p.notebooks]
+    for refusal in invalid:
+        target = folder_of(refusal.params) if refusal.params else folder_of(ready[0])
+        names = refusal.params.notebooks if refusal.params else ("",)
+        for nb in names:
+            name = f"{refusal.params.name}-{nb}" if refusal.params else Path(refusal.source).stem
+            target.outcomes.append(ReportOutcome(name=name, notebook=nb, params_file=refusal.source,
+                                                 status="invalid", error=refusal.error,
+                                                 params=_masked(refusal.params.model_dump(mode="json"))
+                                                 if refusal.params else {}))
+    for f in folders.values():
+        f.total = len(f.outcomes) + sum(1 for _, _, g in tasks if g is f)
     started = datetime.now()
+    handlers = [_log_to(f.run_dir / "run.log") for f in folders.values()]
+    LOG.info("run %s: %d report(s), %d refused, jobs=%d", run_id, len(tasks), len(invalid), jobs)
+    for f in folders.values():
+        for o in f.outcomes:
+            LOG.error("invalid %s: %s", o.name, o.error)
 
-    def record(outcome: ReportOutcome) -> None:
-        outcomes.append(outcome)
-        write_manifest(run_dir, run_id, started, outcomes, total=len(tasks))
+    def record(f: _Folder, outcome: ReportOutcome, params: Params, fingerprint: dict) -> None:
+        outcome = replace(outcome, params=_masked(outcome.params), inputs=fingerprint.get("inputs", {}),
+                          fingerprint=fingerprint.get("digest"), pages=_pages(outcome.outputs.get("pdf")))
+        f.outcomes.append(outcome)
+        LOG.log(logging.INFO if outcome.status in ("ok", "unchanged") else logging.ERROR, "%s %s%s",
+                outcome.status, outcome.name, f": {outcome.error}" if outcome.error else "")
+        write_manifest(f.run_dir, run_id, started, f.outcomes, total=f.total)
 
-    from rich.progress import Progress
-
-    with Progress(disable=not progress, transient=False) as bar:
-        task = bar.add_task(f"reports → {run_dir}", total=len(tasks))
-        if jobs <= 1 or len(tasks) == 1:
-            for p, nb in tasks:
-                record(run_report(p, nb, run_dir, run_id=run_id))
-                bar.advance(task)
+    try:
+        pending = []
+        for p, nb, f in tasks:
+            fingerprint = fingerprint_of(p, nb)
+            last = f.previous.get(f"{p.name}-{nb}")
+            if not force and last and last.get("fingerprint") == fingerprint["digest"]:
+                record(f, _reuse(last, f, p, nb), p, fingerprint)
+            else:
+                pending.append((p, nb, f, fingerprint))
+        bar = _progress(len(pending), progress)
+        if jobs <= 1 or len(pending) <= 1:
+            for p, nb, f, fp in pending:
+                record(f, run_report(p, nb, f.run_dir, run_id=run_id), p, fp)
+                bar.update()
         else:
             # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                futures = {pool.submit(_worker, p, nb, str(run_dir), run_id): (p, nb) for p, nb in tasks}
+                futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id): (p, nb, f, fp)
+                           for p, nb, f, fp in pending}
                 for fut in as_completed(futures):
-                    p, nb = futures[fut]
+                    p, nb, f, fp = futures[fut]
                     try:
-                        record(fut.result())
+                        outcome = fut.result()
                     except Exception as exc:  # a worker that died still gets its manifest entry
-                        record(ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
-                                             status="failed", error=f"{type(exc).__name__}: {exc}",
-                                             params=p.model_dump(mode="json")))
-                    bar.advance(task)
-    order = {(p.source, nb): i for i, (p, nb) in enumerate(tasks)}
-    outcomes.sort(key=lambda o: order.get((o.params_file, o.notebook), 0))
-    write_manifest(run_dir, run_id, started, outcomes, total=len(tasks))
-    write_index(run_dir, run_id, outcomes)
-    _point_latest(base, run_id)
-    return BatchResult(run_id, run_dir, tuple(outcomes))
+                        outcome = ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
+                                                status="failed", error=f"{type(exc).__name__}: {first_line(exc)}",
+                                                params=p.model_dump(mode="json"))
+                    record(f, outcome, p, fp)
+                    bar.update()
+        bar.close()
+        order = {f"{p.name}-{nb}": i for i, (p, nb) in enumerate((p, nb) for p in params_list
+                                                                  for nb in p.notebooks)}
+        for f in folders.values():
+            f.outcomes.sort(key=lambda o: order.get(o.name, -1))
+            write_manifest(f.run_dir, run_id, started, f.outcomes, total=f.total)
+            write_index(f.run_dir, run_id, f.outcomes)
+            _point_latest(f.base, run_id)
+        LOG.info("run %s finished", run_id)
+    finally:
+        for handler in handlers:
+            LOG.removeHandler(handler)
+            handler.close()
+    return BatchResult(run_id, tuple(f.run_dir for f in folders.values()),
+                       tuple(o for f in folders.values() for o in f.outcomes))
+
+
+def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm type
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="reports", unit="report", disable=not enabled)
+
+
+def _log_to(path: Path) -> logging.Handler:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    LOG.propagate = False
+    return handler
+
+
+def _masked(value):
+    """A parameter dump with every URL's password masked (recursively)."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return redact_url(value) if isinstance(value, str) and "://" in value else value
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in 4 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+def fingerprint_of(params: Params, notebook: str) -> dict:
+    """What a report depends on: its parameters, the SHA-256 and size of each input file, the
+    notebook, the template and the package version; ``digest`` is None when an input is a
+    database (it cannot be hashed, so the report always runs)."""
+    inputs = {}
+    hashable = True
+    sources = {**params.sources(), "codebook": params.data.codebook}
+    for role, where in sources.items():
+        if not where:
+            continue
+        path = Path(params.resolve(where))
+        if "://" in where or not path.is_file():
+            hashable = False
+            inputs[role] = {"source": redact_url(where)}
+            continue
+        inputs[role] = {"file": str(path), "sha256": file_digest(path), "bytes": path.stat().st_size}
+    notebook_file = NOTEBOOK_DIR / f"{notebook}.ipynb"
+    basis = {"params": params.model_dump(mode="json"), "variant": params.variant, "inputs": inputs,
+             "notebook": file_digest(notebook_file) if notebook_file.is_file() else None,
+             "template": _tree_digest(TEMPLATE_DIR), "version": kamreport.__version__}
+    digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+    return {"inputs": inputs, "digest": digest if hashable else None}
+
+
+def _last_entries(base: Path) -> dict[str, dict]:
+    """The entries of the newest run in ``base`` that are usable again (ok or unchanged)."""
+    manifest = base / "latest" / "manifest.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    run_dir = manifest.parent.resolve()
+    out = {}
+    for entry in data.get("reports", []):
+        if entry.get("status") in ("ok", "unchanged") and entry.get("fingerprint"):
+            outputs = {k: str((run_dir / v).resolve()) for k, v in entry.get("outputs", {}).items()}
+            if all(Path(v).is_file() for v in outputs.values()):
+                out[entry["name"]] = {**entry, "outputs": outputs}
+    return out
+
+
+def _reuse(last: dict, f: _Folder, params: Params, notebook: str) -> ReportOutcome:
+    """The last run's files of an unchanged report, hard-linked (else copied) into this run."""
+    outputs = {}
+    for kind, src in last["outputs"].items():
+        dst = f.run_dir / Path(src).name
+        if not dst.exists():
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+        outputs[kind] = str(dst)
+    return ReportOutcome(name=f"{params.name}-{notebook}", notebook=notebook, params_file=params.source,
+                         status="unchanged", outputs=outputs, params=params.model_dump(mode="json"),
+                         durations={})
+
+
+def _pages(pdf: str | None) -> int | None:
+    """Pages of a PDF we wrote (None without one)."""
+    if not pdf or not Path(pdf).is_file():
+        return None
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
 
 
 def _point_latest(base: Path, run_id: str) -> None:
@@ -123,7 +348,9 @@ def write_manifest(run_dir: Path, run_id: str, started: datetime, outcomes: list
         "started": started.isoformat(timespec="seconds"),
         "updated": datetime.now().isoformat(timespec="seconds"),
         "total": total, "ok": sum(o.status == "ok" for o in outcomes),
-        "failed": sum(o.status != "ok" for o in outcomes),
+        "unchanged": sum(o.status == "unchanged" for o in outcomes),
+        "failed": sum(o.status == "failed" for o in outcomes),
+        "invalid": sum(o.status == "invalid" for o in outcomes),
         "reports": [_relative(o.as_dict(), run_dir) for o in outcomes],
     }
     return atomic_write(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -134,25 +361,32 @@ def _relative(entry: dict, run_dir: Path) -> dict:
     return entry
 
 
+_STATUS = {"ok": ("ok", "ok"), "unchanged": ("ok", "unchanged 未变"), "failed": ("bad", "failed 失败"),
+           "invalid": ("bad", "invalid input 输入有误")}
+
+
 def write_index(run_dir: Path, run_id: str, outcomes: list[ReportOutcome]) -> Path:
     """A plain, self-contained page linking every report of the run, failures flagged."""
     rows = []
     for o in outcomes:
         links = " · ".join(
             f'<a href="{html.escape(os.path.relpath(path, run_dir))}">{kind.upper()}</a>'
-            for kind, path in o.outputs.items() if kind in ("html", "pdf")
+            for kind, path in o.outputs.items() if kind in ("html", "pdf", "xlsx")
         )
-        status = '<span class="ok">ok</span>' if o.status == "ok" else '<span class="bad">failed</span>'
-        error = html.escape(o.error or "")
-        rows.append(f"<tr><td>{html.escape(o.name)}</td><td>{status}</td><td>{links}</td>"
-                    f"<td>{o.durations.get('execute', '')}</td><td>{error}</td></tr>")
+        css, word = _STATUS.get(o.status, ("bad", o.status))
+        pages = "" if o.pages is None else str(o.pages)
+        rows.append(f"<tr><td>{html.escape(o.name)}</td><td class=\"{css}\">{html.escape(word)}</td>"
+                    f"<td>{links}</td><td>{o.durations.get('execute', '')}</td><td>{pages}</td>"
+                    f"<td>{html.escape(o.error or '')}</td></tr>")
+    written = sum(o.status in ("ok", "unchanged") for o in outcomes)
     page = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>kamreport run {html.escape(run_id)}</title><style>
 body{{font-family:"Noto Sans CJK SC",Arial,sans-serif;max-width:980px;margin:24px auto;color:#1f2933}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #d9e2ec;padding:6px 8px;text-align:left}}
 th{{background:#f0f4f8}}.ok{{color:#1b7f3b;font-weight:600}}.bad{{color:#b42318;font-weight:600}}
 </style></head><body><h1>kamreport · 报告运行 Run {html.escape(run_id)}</h1>
-<p>{sum(o.status == 'ok' for o in outcomes)} / {len(outcomes)} reports written · kamreport {kamreport.__version__}</p>
-<table><tr><th>报告 Report</th><th>状态 Status</th><th>文件 Files</th><th>执行秒 Run s</th><th>错误 Error</th></tr>
+<p>{written} / {len(outcomes)} reports written · kamreport {html.escape(kamreport.__version__)}</p>
+<table><tr><th>报告 Report</th><th>状态 Status</th><th>文件 Files</th><th>执行秒 Run s</th><th>页数 Pages</th>
+<th>错误 Error</th></tr>
 {''.join(rows)}</table></body></html>"""
     return atomic_write(run_dir / "index.html", page)

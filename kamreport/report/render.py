@@ -50,18 +50,22 @@ class ReportOutcome:
     name: str
     notebook: str
     params_file: str
-    status: str                                  # "ok" | "failed"
+    status: str                                  # "ok" | "unchanged" | "failed" | "invalid"
     outputs: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     failed_cell: int | None = None
     durations: dict[str, float] = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)   # role -> file, sha256, bytes
+    fingerprint: str | None = None               # what "unchanged" compares (batch.fingerprint_of)
+    pages: int | None = None                     # of the PDF
 
     def as_dict(self) -> dict:
         return {
             "name": self.name, "notebook": self.notebook, "params_file": self.params_file,
-            "status": self.status, "outputs": self.outputs, "error": self.error,
-            "failed_cell": self.failed_cell, "durations": self.durations, "params": self.params,
+            "status": self.status, "outputs": dict(self.outputs), "error": self.error,
+            "failed_cell": self.failed_cell, "durations": self.durations, "pages": self.pages,
+            "inputs": self.inputs, "fingerprint": self.fingerprint, "params": self.params,
         }
 
 

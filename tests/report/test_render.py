@@ -36,7 +36,9 @@ def test_notebook_renders_html_without_code_or_traceback(mobi_project, tmp_path)
     assert not list(tmp_path.glob(".*"))                   # no temp files left
 
 
-def test_failing_report_is_isolated_and_recorded(mobi_project, tmp_path):
+def test_bad_data_is_refused_before_running_and_the_batch_goes_on(mobi_project, tmp_path):
+    """run makes validate's checks first: bad data is 'invalid' (exit 2), nothing written for it,
+    and the other report is still written."""
     bad_dir = tmp_path / "bad"
     shutil.copytree(mobi_project, bad_dir, ignore=shutil.ignore_patterns("out"))
     survey = (bad_dir / "survey.csv").read_text().splitlines()
@@ -44,19 +46,64 @@ def test_failing_report_is_isolated_and_recorded(mobi_project, tmp_path):
     fields[10] = "42"                                      # out of the 1–10 scale
     survey[5] = ",".join(fields)
     (bad_dir / "survey.csv").write_text("\n".join(survey) + "\n")
-    good, bad = Params.from_file(mobi_project / "mobi.yaml"), Params.from_file(bad_dir / "mobi.yaml")
+    (bad_dir / "mobi.yaml").rename(bad_dir / "mobi_bad.yaml")
+    good, bad = Params.from_file(mobi_project / "mobi.yaml"), Params.from_file(bad_dir / "mobi_bad.yaml")
     result = run_batch([good, bad], out_dir=tmp_path / "reports", jobs=2, run_id="r1", progress=False)
-    assert [o.status for o in result.outcomes] == ["ok", "failed"]
-    failed = result.outcomes[1]
-    assert "InputError" in failed.error and "line 6" in failed.error and "'CUSCO'" in failed.error
-    assert failed.failed_cell is not None
+    assert [o.status for o in result.outcomes] == ["ok", "invalid"] and result.exit_code == 2
+    refused = result.outcomes[1]
+    assert "line 6" in refused.error and "'CUSCO'" in refused.error and refused.outputs == {}
+    assert not list(result.run_dir.glob("mobi_bad*"))                       # nothing written for it
     manifest = json.loads((result.run_dir / "manifest.json").read_text())
-    assert manifest["ok"] == 1 and manifest["failed"] == 1
+    assert manifest["ok"] == 1 and manifest["invalid"] == 1
     assert manifest["reports"][0]["params"]["title"] == good.title          # the parameter set itself
+    assert manifest["reports"][0]["inputs"]["survey"]["sha256"]             # what it was made of
     assert (result.run_dir / manifest["reports"][0]["outputs"]["html"]).is_file()
-    assert (result.run_dir / manifest["reports"][1]["outputs"]["ipynb"]).name.endswith(".failed.ipynb")
-    assert "failed" in (result.run_dir / "index.html").read_text()
+    assert "invalid" in (result.run_dir / "index.html").read_text()
     assert (tmp_path / "reports" / "latest").resolve() == result.run_dir.resolve()
+    assert "invalid mobi_bad-01_satisfaction" in (result.run_dir / "run.log").read_text()
+
+
+def test_failing_notebook_is_isolated_and_recorded(mobi_project, tmp_path, monkeypatch):
+    """A notebook that raises: 'failed' with the cell, its executed notebook kept, exit 1, and the
+    other report of the batch written."""
+    import nbformat
+
+    import kamreport.report.batch as batch
+    import kamreport.report.render as render
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.read(render.NOTEBOOK_DIR / "01_satisfaction.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell('if params.title == "boom":\n    raise RuntimeError("boom")'))
+    nbformat.write(nb, notebooks / "01_satisfaction.ipynb")
+    for module in (render, batch):
+        monkeypatch.setattr(module, "NOTEBOOK_DIR", notebooks)
+    data = yaml.safe_load((mobi_project / "mobi.yaml").read_text())
+    data["title"] = "boom"
+    (mobi_project / "boom.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    good, boom = Params.from_file(mobi_project / "mobi.yaml"), Params.from_file(mobi_project / "boom.yaml")
+    result = run_batch([boom, good], out_dir=tmp_path / "reports", jobs=1, run_id="r2", progress=False)
+    assert [o.status for o in result.outcomes] == ["failed", "ok"] and result.exit_code == 1
+    failed = result.outcomes[0]
+    assert failed.error == "RuntimeError: boom"
+    assert failed.failed_cell == 4            # in the executed notebook: papermill adds a cell
+    assert (result.run_dir / "boom-01_satisfaction.failed.ipynb").is_file()
+    assert not (result.run_dir / "boom-01_satisfaction.html").exists()
+
+
+def test_unchanged_reports_are_not_rerun(mobi_project, tmp_path):
+    """Same parameters, inputs, notebook, template and version: linked from the last run; a
+    changed input or --force runs again (Quarto's freeze, for reports)."""
+    params = Params.from_file(mobi_project / "mobi.yaml")
+    out = tmp_path / "reports"
+    first = run_batch([params], out_dir=out, run_id="a", progress=False)
+    second = run_batch([params], out_dir=out, run_id="b", progress=False)
+    assert [o.status for o in first.outcomes] == ["ok"] and [o.status for o in second.outcomes] == ["unchanged"]
+    html = second.run_dir / "mobi-01_satisfaction.html"
+    assert html.read_bytes() == (first.run_dir / "mobi-01_satisfaction.html").read_bytes()
+    assert os.stat(html).st_ino == os.stat(first.run_dir / html.name).st_ino     # a hard link, no copy
+    forced = run_batch([params], out_dir=out, run_id="c", progress=False, force=True)
+    assert [o.status for o in forced.outcomes] == ["ok"]
 
 
 def test_cli_exit_codes(mobi_project, tmp_path):
