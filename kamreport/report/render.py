@@ -30,11 +30,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _resource(name: str) -> Path:
     """``notebooks`` or ``templates``: $KAMREPORT_<NAME>, else the source tree beside the package
-    (editable install, the usual case), else what ``pip install .`` put under <prefix>/share."""
+    (editable install, the usual case), else the package data of a wheel
+    (``kamreport/resources/<name>``, see pyproject.toml)."""
     if override := os.environ.get(f"KAMREPORT_{name.upper()}"):
         return Path(override)
     beside = REPO / name
-    return beside if beside.is_dir() else Path(sys.prefix) / "share" / "kamreport" / name
+    return beside if beside.is_dir() else Path(kamreport.__file__).parent / "resources" / name
 
 
 NOTEBOOK_DIR = _resource("notebooks")
