@@ -118,7 +118,9 @@ def _increment(params: dict[str, float], t: np.ndarray, x: np.ndarray, big_t: np
     scipy's hyp2f1 (Cephes) is wrong for z > 0.9 when C - A - B is an integer (it returns inf or
     loses up to all digits, scipy 1.17); there the value is interpolated linearly in a between the
     two points where C - A - B lies 1e-7 either side of that integer (error ~1e-13). Within 5e-6
-    of a = 1, a removable singularity, it is interpolated between a = 1 -+ 1e-5 (error ~1e-10).
+    of a = 1, a removable singularity, it is interpolated between a = 1 -+ 1e-5 (error ~1e-10);
+    likewise within 5e-6 of a + b + x = 1 (the 2F1's c = 0, where c * 2F1 stays finite), between
+    b -+ 1e-5.
     """
     r, alpha, a, b = (params[k] for k in PARAMS)
     t, x, big_t = (np.asarray(v, dtype=np.float64) for v in np.broadcast_arrays(t, x, big_t))
@@ -126,6 +128,14 @@ def _increment(params: dict[str, float], t: np.ndarray, x: np.ndarray, big_t: np
         lo, hi = dict(params, a=1.0 - 1e-5), dict(params, a=1.0 + 1e-5)
         w = (a - lo["a"]) / (hi["a"] - lo["a"])
         return (1.0 - w) * _increment(lo, t, x, big_t) + w * _increment(hi, t, x, big_t)
+    at_c0 = np.abs(a + b + x - 1.0) < 0.5e-5
+    if at_c0.any():
+        out = np.empty(np.broadcast(t, x).shape)
+        sub = [v[at_c0] for v in (t, x, big_t)]
+        out[at_c0] = 0.5 * (_increment(dict(params, b=b - 1e-5), *sub) + _increment(dict(params, b=b + 1e-5), *sub))
+        if (~at_c0).any():
+            out[~at_c0] = _increment(params, t[~at_c0], x[~at_c0], big_t[~at_c0])
+        return out
     step = 1e-7
     out = (a + b + x - 1.0) / (a - 1.0) * _one_minus(r, alpha, a, b, t, x, big_t)
     slope = np.where(a - 1.0 - r - x > 0, 1.0, -1.0)  # d(C-A-B)/da of the form used

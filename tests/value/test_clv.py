@@ -379,3 +379,17 @@ def test_non_convergence_raises(cdnow: pd.DataFrame) -> None:
     same = pd.DataFrame({"frequency": [1, 2, 3, 4] * 50, "monetary_value": [20.0] * 200})
     with pytest.raises(ConvergenceError, match="bound"):
         fit_gamma_gamma(same)
+
+
+def test_bgnbd_prediction_is_continuous_where_the_hypergeometric_c_is_zero() -> None:
+    """a + b + x = 1 makes 2F1's c zero (a removable singularity: the factor c -> 0 too); found
+    by hypothesis at x = 0, a = b = 0.5. The value lies between its neighbours at b -+ 1e-3."""
+    empty = pd.Series(dtype=np.float64)
+    common = {"std_errors": {}, "covariance": pd.DataFrame(), "log_likelihood": 0.0, "n_customers": 0,
+              "n_patterns": 0, "converged": True, "iterations": 0, "penalizer": 0.0,
+              "history": (empty, empty, empty)}
+    values = [bgnbd.BgNbdFit(params={"r": 1.0, "alpha": 1.0, "a": 0.5, "b": b}, **common)
+              .conditional_expected_purchases(np.array([1.0, 10.0, 100.0]), 0, 0.0, 1.0)
+              for b in (0.5 - 1e-3, 0.5, 0.5 + 1e-3)]
+    assert np.isfinite(values[1]).all()
+    np.testing.assert_allclose(values[1], (values[0] + values[2]) / 2, rtol=1e-5)
