@@ -57,6 +57,7 @@ demo: setup demo-data
 	@echo "open reports/latest/index.html"
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup

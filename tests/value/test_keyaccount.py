@@ -140,7 +140,8 @@ def test_score_moves_with_each_criterion_in_its_direction(case, row, step) -> No
     # relative to the other accounts, the moved account cannot lose (gain) ground
     others = [i for i in range(len(acc)) if i != row]
     if others:
-        gap = lambda s: s.iloc[row] - s.iloc[others].mean()
+        def gap(s):
+            return s.iloc[row] - s.iloc[others].mean()
         assert gap(better) >= gap(base) - 1e-9
         assert gap(worse) <= gap(base) + 1e-9
 
