@@ -108,6 +108,28 @@ class ValueOptions(_Strict):
     margin: float = Field(default=1.0, gt=0, le=1)
 
 
+class ReviewOptions(_Strict):
+    """The account review (notebook 03): which constructs, criteria and rules it uses."""
+
+    satisfaction: str = "Satisfaction"            # construct read as the account's satisfaction
+    loyalty: str = "Loyalty"                      # construct read as attitudinal loyalty
+    key_weights: dict[str, float] = Field(default_factory=dict)    # account-master column -> weight
+    key_directions: dict[str, Literal["higher", "lower"]] = Field(default_factory=dict)
+    top_n: int = Field(default=10, ge=1)
+    margin_column: str | None = None              # numeric margin measure in the account master
+    margin_cuts: tuple[float, float] | None = None   # medium from, high from
+    window: str = "90D"                           # lifecycle window
+    cards: int = Field(default=12, ge=0)          # account cards shown (VIP and key accounts)
+
+    @field_validator("key_weights")
+    @classmethod
+    def _weights_sum_to_one(cls, weights: dict[str, float]) -> dict[str, float]:
+        if weights and abs(sum(weights.values()) - 1) > 1e-9:
+            raise ValueError(f"key-account weights must sum to 1 (they sum to {sum(weights.values()):.6g}); "
+                             "fix review.key_weights")
+        return weights
+
+
 class OutputOptions(_Strict):
     formats: tuple[Literal["html", "pdf"], ...] = ("html",)
     dir: str = "reports"
@@ -135,6 +157,7 @@ class Params(_Strict):
     wave: str | None = None
     model: ModelOptions = ModelOptions()
     value: ValueOptions = ValueOptions()
+    review: ReviewOptions = ReviewOptions()
     tiers: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
     output: OutputOptions = OutputOptions()
     seed: int = 2026

@@ -39,6 +39,10 @@ def read_mapping(path: str | Path, *, what: str, fix_missing: str, shape: str) -
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: {what} not found; {fix_missing}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: {what} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:  # a folder, a path through a file, no permission
+        raise InputError(f"{path}: {what} cannot be read ({exc.strerror}); {fix_missing}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark else ""

@@ -213,3 +213,131 @@ def label(key: str, language: str) -> str:
 def translate_columns(columns, language: str) -> list[str]:
     """Column names translated where a label exists, else kept."""
     return [LABELS[c][language] if c in LABELS else c for c in columns]
+
+
+# --- the account review (notebook 03) ------------------------------------------------------------
+REVIEW_LABELS: dict[str, dict[str, str]] = {
+    "review_summary": {"zh": "执行摘要", "en": "Executive summary"},
+    "review_summary_text": {
+        "zh": "本期共评估 {n_accounts} 个客户。{n_true} 个为绝对忠诚（态度与行为双高），贡献 {true_revenue:.0%} 的收入；"
+              "{n_at_risk} 个高价值客户满意度偏低（流失风险），涉及价值 {at_risk_value}；"
+              "{n_decline} 个客户处于衰退期。",
+        "en": "{n_accounts} accounts reviewed. {n_true} are truly loyal (high attitude and behaviour) and bring "
+              "{true_revenue:.0%} of revenue; {n_at_risk} high-value accounts are less satisfied than the rest "
+              "(at risk), with {at_risk_value} at stake; {n_decline} accounts are in decline."},
+    "loyalty_section": {"zh": "客户忠诚类型（Dick & Basu 忠诚矩阵）", "en": "Loyalty types (Dick & Basu loyalty matrix)"},
+    "loyalty_section_note": {
+        "zh": "态度忠诚：受访者忠诚构念得分（0–100）的客户均值；行为忠诚：复购比例、近期活跃期占比与 P(存活) 的均值。"
+              "两者以中位数为界（等于界值计为高）。",
+        "en": "Attitudinal loyalty: the account's mean Loyalty score (0–100) over its respondents; behavioural "
+              "loyalty: the mean of its repeat share, share of recent periods active and P(alive). Each is cut at "
+              "its median (at the cut counts as high)."},
+    "loyalty_chart_title": {"zh": "态度忠诚 × 行为忠诚", "en": "Attitudinal × behavioural loyalty"},
+    "loyalty_chart_takeaway": {"zh": "{n_true} 个绝对忠诚，{n_spurious} 个惯性忠诚（易被竞争者夺走）",
+                               "en": "{n_true} truly loyal, {n_spurious} spuriously loyal (open to competitors)"},
+    "attitude": {"zh": "态度忠诚（0–100）", "en": "Attitudinal loyalty (0–100)"},
+    "behaviour": {"zh": "行为忠诚（0–1）", "en": "Behavioural loyalty (0–1)"},
+    "loyalty": {"zh": "忠诚类型", "en": "Loyalty type"},
+    "n_accounts": {"zh": "客户数", "en": "Accounts"},
+    "share_accounts": {"zh": "客户占比", "en": "Share of accounts"},
+    "action": {"zh": "建议行动", "en": "Recommended action"},
+    "grid_section": {"zh": "满意度 × 客户价值", "en": "Satisfaction × customer value"},
+    "grid_section_note": {
+        "zh": "客户满意度指数为该客户受访者满意度得分（0–100）的均值；高价值指 VIP 与主要客户。"
+              "高价值、低满意度的客户为流失风险，按涉及价值排序，并列出其相对同层级均值最弱的驱动因素。",
+        "en": "An account's satisfaction index is the mean of its respondents' satisfaction scores (0–100); high "
+              "value means the VIP and key tiers. High-value, low-satisfaction accounts are at risk, ranked by "
+              "the value at stake, with their weakest drivers against their tier's mean."},
+    "grid_chart_title": {"zh": "满意度 × 客户价值", "en": "Satisfaction × customer value"},
+    "grid_chart_takeaway": {"zh": "{n_at_risk} 个高价值客户满意度低于中位数", "en": "{n_at_risk} high-value accounts below the median satisfaction"},
+    "grid_value_axis": {"zh": "客户价值（{currency}，对数刻度）", "en": "Customer value ({currency}, log scale)"},
+    "satisfaction_axis": {"zh": "客户满意度指数（0–100）", "en": "Account satisfaction index (0–100)"},
+    "value_at_stake": {"zh": "涉及价值（{currency}）", "en": "Value at stake ({currency})"},
+    "satisfaction": {"zh": "满意度", "en": "Satisfaction"},
+    "driver": {"zh": "驱动因素 {k}", "en": "Driver {k}"},
+    "gap": {"zh": "差距 {k}", "en": "Gap {k}"},
+    "lifecycle_section": {"zh": "客户生命周期阶段", "en": "Customer lifecycle stage"},
+    "lifecycle_rule": {
+        "zh": "按 {window} 天的滚动窗口：首单不足一个窗口或购买天数少于 {min_orders} 为考察期；超过 {inactive} 个窗口未购买为衰退期；"
+              "最近窗口相对此前窗口均值增长 ≥{rise:.0%} 为形成期、下降 ≥{fall:.0%} 为衰退期，其余为稳定期。",
+        "en": "Rolling {window}-day windows: less than one window since the first order, or fewer than {min_orders} "
+              "purchase days, is exploration; no order for more than {inactive} windows is decline; the last window "
+              "at least {rise:.0%} above the mean of the earlier ones is build-up, {fall:.0%} below is decline; "
+              "otherwise maturity."},
+    "lifecycle_chart_title": {"zh": "各生命周期阶段的客户数", "en": "Accounts by lifecycle stage"},
+    "lifecycle_chart_takeaway": {"zh": "{share_decline:.0%} 的客户处于衰退期", "en": "{share_decline:.0%} of accounts are in decline"},
+    "transitions_note": {"zh": "阶段迁移：半年前（行）与现在（列）的阶段。", "en": "Stage transitions: six months ago (rows) and now (columns)."},
+    "kano_section": {"zh": "Kano 需求分析", "en": "Kano analysis of requirements"},
+    "kano_section_note": {
+        "zh": "每个属性按受访者正反向问题的回答归类（M 必备、O 期望、A 魅力、I 无差异、R 反向、Q 可疑），取众数；并列时 M > O > A > I。"
+              "Better = (A+O)/(A+O+M+I)，Worse = −(O+M)/(A+O+M+I)。",
+        "en": "Each attribute is classified from the functional and dysfunctional answers (M must-be, O one-dimensional, "
+              "A attractive, I indifferent, R reverse, Q questionable), by the mode; ties go M > O > A > I. "
+              "Better = (A+O)/(A+O+M+I), Worse = −(O+M)/(A+O+M+I)."},
+    "kano_chart_title": {"zh": "Better–Worse 图", "en": "Better–Worse diagram"},
+    "kano_chart_takeaway": {"zh": "右上：期望需求；右下：必备需求；左上：魅力需求",
+                            "en": "Upper right: one-dimensional; lower right: must-be; upper left: attractive"},
+    "kano_worse_axis": {"zh": "|Worse|：不提供时的不满程度", "en": "|Worse|: dissatisfaction when absent"},
+    "kano_better_axis": {"zh": "Better：提供时的满意提升", "en": "Better: satisfaction when present"},
+    "attribute": {"zh": "属性", "en": "Attribute"},
+    "category": {"zh": "类别", "en": "Category"},
+    "strength": {"zh": "类别强度", "en": "Category strength"},
+    "better": {"zh": "Better", "en": "Better"},
+    "worse": {"zh": "Worse", "en": "Worse"},
+    "key_section": {"zh": "大客户评价与排序", "en": "Key-account evaluation and ranking"},
+    "key_rule": {
+        "zh": "各指标按最小–最大法换算为 0–100（“越低越好”的指标反向），按权重加总：{weights}。稳定性：每个权重 ±20% 后前 {top_n} 名的重合比例。",
+        "en": "Each criterion is scaled 0–100 by min–max (reversed where lower is better) and weighted: {weights}. "
+              "Stability: the overlap of the top {top_n} when each weight moves ±20%."},
+    "score": {"zh": "评分", "en": "Score"},
+    "rank": {"zh": "排名", "en": "Rank"},
+    "min_overlap": {"zh": "权重变动下前 {top_n} 名最低重合率为 {overlap:.0%}。", "en": "The top {top_n} keep at least {overlap:.0%} of their members when a weight moves ±20%."},
+    "levels_section": {"zh": "关系营销水平（Kotler）", "en": "Relationship levels (Kotler)"},
+    "levels_section_note": {
+        "zh": "按客户数量（多/中/少）与利润率（高/中/低）确定各层级适宜的关系水平：基本型、被动型、负责型、能动型、伙伴型。",
+        "en": "The level of relationship each tier warrants, from its number of customers (many/medium/few) and its "
+              "margin (high/medium/low): basic, reactive, accountable, proactive, partnership."},
+    "n_customers_class": {"zh": "客户数量", "en": "Number of customers"},
+    "margin_class": {"zh": "利润率", "en": "Margin"},
+    "level": {"zh": "关系水平", "en": "Relationship level"},
+    "cards_section": {"zh": "大客户卡片", "en": "Key-account cards"},
+    "cards_section_note": {"zh": "每个 VIP 与主要客户一张卡片：带进客户会议的要点。", "en": "One card per VIP and key account: what to take into the meeting."},
+    "card_satisfaction": {"zh": "满意度 {value} （层级均值 {tier_mean}，{n} 位受访者）", "en": "Satisfaction {value} (tier mean {tier_mean}, {n} respondents)"},
+    "card_value": {"zh": "CLV {clv} · P(存活) {p_alive}", "en": "CLV {clv} · P(alive) {p_alive}"},
+    "card_loyalty": {"zh": "忠诚类型：{loyalty} · 阶段：{stage}", "en": "Loyalty: {loyalty} · stage: {stage}"},
+    "card_driver": {"zh": "最弱驱动因素：{driver}（{gap} 分）", "en": "Weakest driver: {driver} ({gap} points)"},
+    "card_must_be": {"zh": "必备需求：{attributes}", "en": "Must-be requirements: {attributes}"},
+    "card_level": {"zh": "建议关系水平：{level} · 下一步：{action}", "en": "Recommended level: {level} · next: {action}"},
+    "skipped": {"zh": "本节略去：{reason}", "en": "Left out: {reason}"},
+    "none_listed": {"zh": "无", "en": "none"},
+    "list_separator": {"zh": "、", "en": ", "},
+}
+LABELS.update(REVIEW_LABELS)
+
+#: Codes of the account review's functions, in words (kamreport.value: loyalty classes, actions,
+#: grid cells, lifecycle stages, relationship levels).
+REVIEW_CODES: dict[str, dict[str, str]] = {
+    "true": {"zh": "绝对忠诚", "en": "true loyalty"}, "latent": {"zh": "潜在忠诚", "en": "latent loyalty"},
+    "spurious": {"zh": "惯性忠诚", "en": "spurious loyalty"}, "none": {"zh": "非忠诚", "en": "no loyalty"},
+    "retain": {"zh": "保持并奖励", "en": "retain and reward"},
+    "develop": {"zh": "消除购买障碍，提升份额", "en": "remove barriers, grow share of wallet"},
+    "convert": {"zh": "建立情感联系，防止转投", "en": "build attachment before a rival does"},
+    "deprioritise": {"zh": "降低投入", "en": "deprioritise"},
+    "win_back": {"zh": "挽回", "en": "win back"}, "recover": {"zh": "弥补满意度差距", "en": "close the satisfaction gap"},
+    "nurture": {"zh": "培育", "en": "nurture"},
+    "core": {"zh": "核心", "en": "core"}, "at_risk": {"zh": "流失风险", "en": "at risk"},
+    "grow": {"zh": "培育增长", "en": "grow"}, "maintain": {"zh": "维持", "en": "maintain"},
+    "exploration": {"zh": "考察期", "en": "exploration"}, "build_up": {"zh": "形成期", "en": "build-up"},
+    "maturity": {"zh": "稳定期", "en": "maturity"}, "decline": {"zh": "衰退期", "en": "decline"},
+    "new": {"zh": "新客户", "en": "new"},
+    "basic": {"zh": "基本型", "en": "basic"}, "reactive": {"zh": "反应型", "en": "reactive"},
+    "accountable": {"zh": "负责型", "en": "accountable"}, "proactive": {"zh": "能动型", "en": "proactive"},
+    "partnership": {"zh": "伙伴型", "en": "partnership"},
+    "many": {"zh": "多", "en": "many"}, "medium": {"zh": "中", "en": "medium"}, "few": {"zh": "少", "en": "few"},
+    "high": {"zh": "高", "en": "high"}, "low": {"zh": "低", "en": "low"},
+}
+
+
+def code_label(code: object, language: str) -> str:
+    """A code of the account review (loyalty class, action, stage, level ...) in words."""
+    return REVIEW_CODES.get(str(code), {}).get(language, str(code))
