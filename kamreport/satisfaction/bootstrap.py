@@ -26,6 +26,7 @@ with n - 1 degrees of freedom (SmartPLS and seminr do the same).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +48,8 @@ PARALLEL_MIN = 1000
 _CHUNK_BYTES = 32 * 2**20
 
 Statistic = Callable[[np.ndarray], Mapping[str, np.ndarray]]
+#: (counts (b, n), the resamples' positions as a slice) -> {name: array with b on axis 0}
+BlockStatistic = Callable[[np.ndarray, slice], Mapping[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,44 @@ class BootstrapDraws:
     seed: int | None = None
     ci: Literal["percentile", "bca"] = "percentile"
     alpha: float = 0.05
+    clusters: np.ndarray | None = None
+    case_weights: np.ndarray | None = None
+    cluster: str | None = None
 
     @property
     def n_resamples(self) -> int:
         """Number of resamples drawn (valid or not)."""
         return int(self.indices.shape[0])
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the data the resamples were drawn from."""
+        return int(self.indices.shape[1] if self.clusters is None else self.clusters.shape[0])
+
+    @property
+    def n_units(self) -> int:
+        """Units drawn per resample: the rows, or the clusters for a cluster bootstrap."""
+        return int(self.indices.shape[1])
+
+    def counts(self, lo: int, hi: int, case_weights: np.ndarray | None = None) -> np.ndarray:
+        """(hi - lo, n_rows) weight of each row in resamples lo..hi-1: draw count x case weight
+        (``case_weights`` (n,), default those of the fit)."""
+        w = self.case_weights if case_weights is None else case_weights
+        return unit_counts(self.indices[lo:hi], self.clusters, w)
+
+    def jackknife_counts(self, lo: int, hi: int) -> np.ndarray:
+        """Row weights of the leave-one-unit-out samples lo..hi-1 (a row, or a whole cluster)."""
+        counts = jackknife_counts(self.n_units, lo, hi)
+        return _expand(counts, self.clusters, self.case_weights)
+
+    def map(self, statistic: BlockStatistic, *, n_jobs: int = 1, progress: bool = False,
+            desc: str = "bootstrap", case_weights: np.ndarray | None = None
+            ) -> dict[str, np.ndarray]:
+        """Evaluate ``statistic(counts, rows)`` on every resample, block by block (counts as
+        :meth:`counts`)."""
+        return run_blocks(lambda lo, hi: self.counts(lo, hi, case_weights), self.n_resamples,
+                          statistic, n_jobs=n_jobs, progress=progress, desc=desc,
+                          block=block_size(self.n_rows))
 
     @property
     def valid(self) -> np.ndarray:
@@ -110,6 +146,33 @@ def counts_from_indices(indices: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
 
 
+def block_size(n: int) -> int:
+    """Resamples of ``n`` rows processed at once: BLOCK_SIZE, fewer for large n (memory), >= 8.
+
+    The one block rule of every resample loop (fits, HTMT intervals, index intervals). It never
+    depends on ``n_jobs``, so results do not either.
+    """
+    return int(np.clip(_BLOCK_CELLS // max(int(n), 1), 8, BLOCK_SIZE))
+
+
+def unit_counts(indices: np.ndarray, clusters: np.ndarray | None = None,
+                case_weights: np.ndarray | None = None) -> np.ndarray:
+    """(B, n) row weights of resamples given by drawn units (rows, or clusters of rows).
+
+    ``indices`` (B, m): the units drawn; ``clusters`` (n,): the unit (0..m-1) of each row, or
+    None when the units are the rows; ``case_weights`` (n,): multiplied in (weighted PLS).
+    """
+    m = indices.shape[1]
+    return _expand(counts_from_indices(indices, m), clusters, case_weights)
+
+
+def _expand(counts: np.ndarray, clusters: np.ndarray | None,
+            case_weights: np.ndarray | None) -> np.ndarray:
+    if clusters is not None:
+        counts = counts[:, clusters]
+    return counts if case_weights is None else counts * case_weights
+
+
 def jackknife_counts(n: int, lo: int, hi: int) -> np.ndarray:
     """Counts of the leave-one-out samples lo..hi-1 (row i left out of sample i)."""
     counts = np.ones((hi - lo, n))
@@ -120,7 +183,7 @@ def jackknife_counts(n: int, lo: int, hi: int) -> np.ndarray:
 def run_blocks(
     make_counts: Callable[[int, int], np.ndarray],
     total: int,
-    statistic: Statistic,
+    statistic: BlockStatistic,
     *,
     n_jobs: int = 1,
     progress: bool = False,
@@ -129,11 +192,13 @@ def run_blocks(
 ) -> dict[str, np.ndarray]:
     """Evaluate ``statistic`` on ``total`` resamples in fixed blocks; concatenate the results.
 
+    The one resample loop of the package (PLS fits, HTMT and index intervals run through it).
+
     Parameters
     ----------
     make_counts : (lo, hi) -> (hi - lo, n) counts of resamples lo..hi-1.
     total : number of resamples.
-    statistic : counts block -> {name: array with the block on axis 0}.
+    statistic : (counts block, slice(lo, hi)) -> {name: array with the block on axis 0}.
     n_jobs : worker threads (-1: all cores).
     progress : show a tqdm bar.
     block : resamples per block.
@@ -143,7 +208,7 @@ def run_blocks(
     bar = _progress_bar(total, desc) if progress else None
 
     def one(bound: tuple[int, int]) -> Mapping[str, np.ndarray]:
-        out = statistic(make_counts(*bound))
+        out = statistic(make_counts(*bound), slice(*bound))
         if bar is not None:
             bar.update(bound[1] - bound[0])
         return out
@@ -173,6 +238,9 @@ def bootstrap_correlations(
     alpha: float = 0.05,
     n_jobs: int = -1,
     progress: bool = False,
+    clusters: np.ndarray | None = None,
+    case_weights: np.ndarray | None = None,
+    cluster: str | None = None,
 ) -> BootstrapDraws:
     """Bootstrap a statistic of the item correlation matrix (and the jackknife for BCa).
 
@@ -183,23 +251,28 @@ def bootstrap_correlations(
         item means and SDs in the data's units).
     fit_stack : (B, p, p) correlation matrices -> {name: array with B on axis 0}.
     n_resamples : number of resamples; from PARALLEL_MIN on they run on ``n_jobs`` threads.
+    clusters : (n,) cluster code 0..G-1 of each row: resample whole clusters (G drawn with
+        replacement per resample; the jackknife leaves one cluster out), else rows.
+    case_weights : (n,) row weights (weighted PLS): a resample weights each row by its draw
+        count times its case weight.
+    cluster : the name of the cluster column (recorded in the result).
     """
-    n = len(z)
-    indices = draw_indices(n, n_resamples, seed)
+    units = len(z) if clusters is None else int(clusters.max()) + 1
+    indices = draw_indices(units, n_resamples, seed)
+    draws_of = BootstrapDraws(indices, {}, None, seed if isinstance(seed, int) else None, ci,
+                              alpha, clusters, case_weights, cluster)
 
-    def statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
+    def statistic(counts: np.ndarray, rows: slice) -> dict[str, np.ndarray]:
         s, m, sd = weighted_correlations(z, counts)
         return {**fit_stack(s), "item_means": means + sds * m, "item_sds": sds * sd}
 
     jobs = n_jobs if n_resamples >= PARALLEL_MIN else 1
-    block = int(np.clip(_BLOCK_CELLS // n, 8, BLOCK_SIZE))
-    draws = run_blocks(lambda lo, hi: counts_from_indices(indices[lo:hi], n), n_resamples,
-                       statistic, n_jobs=jobs, progress=progress, block=block)
+    draws = draws_of.map(statistic, n_jobs=jobs, progress=progress)
     jack = None
     if ci == "bca":
-        jack = run_blocks(lambda lo, hi: jackknife_counts(n, lo, hi), n, statistic, n_jobs=jobs,
-                          progress=progress, desc="jackknife", block=block)
-    return BootstrapDraws(indices, draws, jack, seed if isinstance(seed, int) else None, ci, alpha)
+        jack = run_blocks(draws_of.jackknife_counts, units, statistic, n_jobs=jobs,
+                          progress=progress, desc="jackknife", block=block_size(len(z)))
+    return dataclasses.replace(draws_of, draws=draws, jackknife=jack)
 
 
 def resolve_jobs(n_jobs: int) -> int:

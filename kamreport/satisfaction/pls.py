@@ -21,6 +21,8 @@ import pandas as pd
 
 from kamreport.errors import ConvergenceError, InputError
 from kamreport.satisfaction import bootstrap as boot
+from kamreport.satisfaction import plsc
+from kamreport.satisfaction.mediation import specific_indirect_effects
 from kamreport.satisfaction.plsalgorithm import (Structure, Weighting, derived, outer_weights,
                                                  regress)
 from kamreport.satisfaction.spec import ModelSpec
@@ -44,6 +46,13 @@ class PlsResult:
     by the item mean (``missing="mean"``), or, for ``"pairwise"``, the missing cells (estimation
     uses pairwise correlations; only the scores treat those cells as the mean). ``bootstrap``:
     None or the raw resample arrays (:class:`~kamreport.satisfaction.bootstrap.BootstrapDraws`).
+    ``specific_indirect_effects``: every chain of two or more paths (source, via, target,
+    estimate, std_error, ci_low, ci_high, p_value, direct, direct_p, type; see
+    :mod:`~kamreport.satisfaction.mediation`). ``consistent``: PLSc was applied (paths, R², f²,
+    construct correlations, total / indirect effects and the loadings of reflective blocks are
+    the corrected ones; ``rho_a`` the reliabilities used). ``cluster``: the cluster label of each
+    row when the bootstrap resampled clusters; ``case_weights``: the row weights of a weighted
+    fit (scaled to mean 1), else None.
     """
 
     paths: pd.DataFrame
@@ -67,6 +76,11 @@ class PlsResult:
     item_means: pd.Series
     item_sds: pd.Series
     bootstrap: boot.BootstrapDraws | None = None
+    specific_indirect_effects: pd.DataFrame | None = None
+    consistent: bool = False
+    rho_a: pd.Series | None = None
+    cluster: pd.Series | None = None
+    case_weights: pd.Series | None = None
 
 
 # -- the public estimator -----------------------------------------------------------------------
@@ -85,6 +99,9 @@ def fit_pls(
     n_jobs: int = -1,
     progress: bool = False,
     strict: bool = False,
+    consistent: bool = False,
+    cluster: str | None = None,
+    weights: str | None = None,
 ) -> PlsResult:
     """Estimate a PLS path model (Lohmöller's algorithm), optionally with bootstrap inference.
 
@@ -109,6 +126,16 @@ def fit_pls(
     n_jobs : worker threads for >= 1000 resamples (-1 = all cores; smaller runs use one).
     progress : show a tqdm progress bar while bootstrapping.
     strict : raise ConvergenceError instead of returning ``converged=False``.
+    consistent : apply PLSc (Dijkstra & Henseler 2015) to reflective (mode A) blocks of two or
+        more items: paths, R² and loadings disattenuated by rho_A, in every resample too
+        (:mod:`~kamreport.satisfaction.plsc`).
+    cluster : column of ``data`` (e.g. "account_id"): the bootstrap (and BCa's jackknife)
+        resamples whole clusters instead of rows, for respondents nested in accounts; p-values
+        then use G - 1 degrees of freedom (G clusters). Needs at least 2 clusters.
+    weights : column of ``data`` with non-negative case weights (survey / post-stratification):
+        weighted means and covariances (Becker & Ismail 2016), scaled to mean 1; each resample
+        weights a row by its draw count times its weight. Integer weights give the estimates
+        of the data with rows repeated that often.
 
     Returns
     -------
@@ -120,7 +147,10 @@ def fit_pls(
     ----------
     Lohmöller (1989), *Latent Variable Path Modeling with Partial Least Squares*, ch. 2;
     Tenenhaus, Esposito Vinzi, Chatelin & Lauro (2005), *CSDA* 48(1), 159-205 (algorithm,
-    sign changes); Hair, Hult, Ringle & Sarstedt (2022), *A Primer on PLS-SEM*, 3rd ed. (f²).
+    sign changes); Hair, Hult, Ringle & Sarstedt (2022), *A Primer on PLS-SEM*, 3rd ed. (f²);
+    Becker & Ismail (2016), "Accounting for sampling weights in PLS path modeling", *European
+    Management J.* 34(6), 606–617; Cameron, Gelbach & Miller (2008), *Rev. Econ. Stat.* 90(3)
+    (cluster bootstrap).
 
     Examples
     --------
@@ -140,27 +170,32 @@ def fit_pls(
     weights, loadings and total effects to ~1e-8 and takes about 0.3 s.
     """
     _check_options(weighting, missing, ci, alpha, tol, max_iter, bootstrap)
-    x, replaced = _item_matrix(data, spec, missing)
-    means, sds = np.nanmean(x, axis=0), np.nanstd(x, axis=0, ddof=1)  # n - 1, as the scores
+    case_w = _case_weights(data, weights)
+    codes, labels = _clusters(data, cluster, bootstrap)
+    x, replaced = _item_matrix(data, spec, missing, case_w)
+    means, sds = _moments(x, case_w)
     constant = [i for i, sd in zip(spec.items, sds) if not sd > 1e-12]
     if constant:
         raise InputError(f"item(s) {', '.join(constant)} do not vary (zero variance); drop them "
                          "from the model or check the data")
     z = (x - means) / sds
     st = Structure.of(spec)
-    s = boot.weighted_correlations(z, np.ones((1, len(z))))[0]
+    row_w = np.ones(len(z)) if case_w is None else case_w
+    s = boot.weighted_correlations(z, row_w[None])[0]
     _check_correlations(s[0], spec, st)
     w, converged, iterations = outer_weights(s, st, weighting, tol, max_iter)
     if strict and not converged[0]:
         raise ConvergenceError(f"PLS did not converge in {max_iter} iterations (tol {tol:g}); "
                                "raise max_iter, loosen tol or check the model")
-    est = {k: v[0] for k, v in derived(s, w, st).items()}
+    est = derived(s, w, st)
+    est = {k: v[0] for k, v in (plsc.consistent(s, est, st) if consistent else est).items()}
     draws = None
     if bootstrap:
         draws = _bootstrap(z, means, sds, st, w[0], weighting, tol, max_iter, bootstrap, seed, ci,
-                           alpha, n_jobs, progress)
+                           alpha, n_jobs, progress, consistent, codes, case_w, cluster)
     scores = np.nan_to_num(z) @ (w[0][:, None] * st.mask)
-    scores = (scores - scores.mean(axis=0)) / scores.std(axis=0, ddof=1)
+    centre = row_w @ scores / row_w.sum()
+    scores = (scores - centre) / np.sqrt(row_w @ (scores - centre) ** 2 / (row_w.sum() - 1))
     items, names = list(spec.items), list(spec.names)
     tables = _tables(spec, st, est, draws, len(z))
     n_pred = np.array([len(st.preds[j]) for j in st.endogenous])
@@ -180,6 +215,12 @@ def fit_pls(
         spec=spec, n=len(z), missing=missing, missing_replaced=replaced,
         item_means=pd.Series(means, index=items, name="mean"),
         item_sds=pd.Series(sds, index=items, name="sd"), bootstrap=draws,
+        specific_indirect_effects=specific_indirect_effects(names, st, tables["paths"],
+                                                            est["paths"], draws),
+        consistent=consistent,
+        rho_a=pd.Series(est["rho_a"], index=names, name="rho_a") if consistent else None,
+        cluster=None if labels is None else pd.Series(labels, index=data.index, name=cluster),
+        case_weights=None if case_w is None else pd.Series(case_w, index=data.index, name=weights),
     )
 
 
@@ -197,7 +238,60 @@ def _check_options(weighting: str, missing: str, ci: str, alpha: float, tol: flo
                          "tol > 0, max_iter >= 1 and bootstrap 0 or >= 2")
 
 
-def _item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[np.ndarray, pd.Series]:
+def _case_weights(data: pd.DataFrame, column: str | None) -> np.ndarray | None:
+    """The weights column as float64 scaled to mean 1, or None."""
+    if column is None:
+        return None
+    if not isinstance(data, pd.DataFrame) or column not in data.columns:
+        raise InputError(f"weights column {column!r} not in the data; pass weights= a column of "
+                         "case weights or None")
+    col = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~np.isfinite(col) | (col < 0)
+    if bad.any():
+        rows = data.index[bad][:5].tolist()
+        raise InputError(f"weights column {column!r} has missing, negative or non-numeric values "
+                         f"(rows {rows}); fix them or drop those rows")
+    if not col.sum() > 0:
+        raise InputError(f"weights column {column!r} is all zero; pass positive case weights")
+    return col / col.mean()
+
+
+def _clusters(data: pd.DataFrame, column: str | None,
+              bootstrap: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(codes 0..G-1 of each row, the labels) of the cluster column, or (None, None)."""
+    if column is None:
+        return None, None
+    if not isinstance(data, pd.DataFrame) or column not in data.columns:
+        raise InputError(f"cluster column {column!r} not in the data; pass cluster= the column "
+                         "that identifies the account (or other cluster) of each respondent, "
+                         "or None")
+    labels = data[column]
+    if labels.isna().any():
+        rows = data.index[labels.isna().to_numpy()][:5].tolist()
+        raise InputError(f"cluster column {column!r} is empty in rows {rows}; fill it (a row "
+                         "alone can be its own cluster) or drop those rows")
+    codes, uniques = pd.factorize(labels, sort=True)
+    if len(uniques) < 2:
+        raise InputError(f"cluster column {column!r} has {len(uniques)} cluster; a cluster "
+                         "bootstrap needs at least 2 (use cluster=None)")
+    return codes.astype(np.intp), labels.to_numpy()
+
+
+def _moments(x: np.ndarray, case_w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Item means and SDs (n - 1; weighted: sum of weights - 1), ignoring NaN."""
+    if case_w is None:
+        return np.nanmean(x, axis=0), np.nanstd(x, axis=0, ddof=1)
+    present = ~np.isnan(x)
+    w = present * case_w[:, None]
+    total = w.sum(axis=0)
+    means = (np.where(present, x, 0.0) * w).sum(axis=0) / total
+    dev = np.where(present, x - means, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return means, np.sqrt((w * dev**2).sum(axis=0) / (total - 1))
+
+
+def _item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str,
+                 case_w: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series]:
     """The item columns as float64 (missing cells NaN, or the item mean for missing="mean")."""
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -235,7 +329,7 @@ def _item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[np.
         raise InputError(f"item(s) {', '.join(empty)} have fewer than 2 answers; drop them or "
                          "collect more data")
     if missing == "mean" and na.any():
-        x = np.where(na, np.nanmean(x, axis=0), x)
+        x = np.where(na, _moments(x, case_w)[0], x)
     return x, replaced
 
 
@@ -254,16 +348,20 @@ def _check_correlations(s: np.ndarray, spec: ModelSpec, st: Structure) -> None:
 def _bootstrap(z: np.ndarray, means: np.ndarray, sds: np.ndarray, st: Structure, w0: np.ndarray,
                weighting: Weighting, tol: float, max_iter: int, n_resamples: int,
                seed: int | None, ci: Literal["percentile", "bca"], alpha: float, n_jobs: int,
-               progress: bool) -> boot.BootstrapDraws:
+               progress: bool, consistent: bool, clusters: np.ndarray | None,
+               case_w: np.ndarray | None, cluster: str | None) -> boot.BootstrapDraws:
     def fit_stack(s: np.ndarray) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):  # a degenerate resample (constant item) gives NaN
             w, converged, iterations = outer_weights(s, st, weighting, tol, max_iter)
             flips = (w * w0) @ st.mask < 0  # construct-level sign alignment with the estimate
             out = derived(s, np.where(flips[:, st.owner], -w, w), st)
+            if consistent:
+                out = plsc.consistent(s, out, st)
         return {**out, "converged": converged, "iterations": iterations, "sign_flips": flips}
 
     return boot.bootstrap_correlations(z, means, sds, fit_stack, n_resamples, seed=seed, ci=ci,
-                                       alpha=alpha, n_jobs=n_jobs, progress=progress)
+                                       alpha=alpha, n_jobs=n_jobs, progress=progress,
+                                       clusters=clusters, case_weights=case_w, cluster=cluster)
 
 
 def _tables(spec: ModelSpec, st: Structure, est: dict[str, np.ndarray],
@@ -291,7 +389,7 @@ def _tables(spec: ModelSpec, st: Structure, est: dict[str, np.ndarray],
             labels = {"source": names[source], "target": names[target]}
         columns = {**labels, column: pick(est)}
         if draws is not None:
-            columns.update(boot.summarize(pick(est), pick(draws.draws), n, ci=draws.ci,
+            columns.update(boot.summarize(pick(est), pick(draws.draws), draws.n_units, ci=draws.ci,
                                           alpha=draws.alpha, jackknife=pick(draws.jackknife)))
         out[key] = pd.DataFrame(columns)
     return out
