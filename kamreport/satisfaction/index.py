@@ -36,11 +36,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kamreport.data.schemas import Codebook
 from kamreport.errors import InputError
-from kamreport.satisfaction import bootstrap as boot
+from kamreport.satisfaction.design import change_interval, design_arrays, mean_interval, welch
 from kamreport.satisfaction.pls import PlsResult
 from kamreport.satisfaction.spec import ModelSpec
 from kamreport.satisfaction.validity import standardized_items
@@ -186,53 +185,6 @@ def _index_values(data: pd.DataFrame, spec: ModelSpec, bounds: pd.DataFrame,
     return pd.DataFrame(cols, index=data.index)
 
 
-def _design(data: pd.DataFrame, pls: PlsResult, cluster: str | None,
-            case_weights: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(row weights or None, cluster codes or None): given columns, else those of the fit."""
-    if case_weights is None and pls.case_weights is not None:
-        case_weights = str(pls.case_weights.name)
-    if cluster is None and pls.cluster is not None and pls.cluster.name in data.columns:
-        cluster = str(pls.cluster.name)
-    w = codes = None
-    for kind, column in (("weights", case_weights), ("cluster", cluster)):
-        if column is not None and column not in data.columns:
-            raise InputError(f"{kind} column {column!r} not in the data; pass "
-                             f"{'case_weights' if kind == 'weights' else 'cluster'}= a column "
-                             "of data (or refit without it)")
-    if case_weights is not None:
-        w = pd.to_numeric(data[case_weights], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-        if not (np.isfinite(w) & (w >= 0)).all():
-            raise InputError(f"weights column {case_weights!r} has missing, negative or non-numeric "
-                             "values; fix them or drop those rows")
-    if cluster is not None:
-        if data[cluster].isna().any():
-            raise InputError(f"cluster column {cluster!r} has empty cells; fill or drop those rows")
-        codes = pd.factorize(data[cluster], sort=True)[0]
-    return w, codes
-
-
-def _interval(values: np.ndarray, w: np.ndarray | None, codes: np.ndarray | None,
-              ci: float) -> dict[str, float]:
-    """Mean (weighted), its SE (cluster-robust with clusters) and t interval (df n-1 or G-1)."""
-    n = values.size
-    if w is None and codes is None:
-        mean = float(values.mean()) if n else np.nan
-        se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-        units = n
-    else:
-        w = np.ones(n) if w is None else w
-        total = w.sum()
-        mean = float(w @ values / total) if total > 0 else np.nan
-        r = w * (values - mean)
-        if codes is not None:
-            r = np.bincount(codes, weights=r)[np.unique(codes)]
-        units = r.size
-        se = float(np.sqrt(units / (units - 1) * (r @ r)) / total) if units > 1 else np.nan
-    half = float(stats.t.ppf((1 + ci) / 2, units - 1)) * se if units > 1 else np.nan
-    out = {"n": n, "index": mean, "std_error": se, "ci_low": mean - half, "ci_high": mean + half}
-    return out if codes is None else {**out, "n_clusters": units}
-
-
 def _groups(data: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple]]:
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     lost = [k for k in keys if k not in data.columns]
@@ -296,7 +248,7 @@ def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
     if not 0 < ci < 1:
         raise InputError(f"ci={ci!r} must be between 0 and 1 (0.95 for 95 % intervals)")
     values = respondent_index(data, spec, pls, scale=scale, weights=weights)
-    w, codes = _design(data, pls, cluster, case_weights)
+    w, codes = design_arrays(data, pls, cluster, case_weights)
     keys, groups = _groups(data, by)
     rows = []
     for key, pos in groups:
@@ -304,7 +256,7 @@ def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
             v = values[name].to_numpy()[pos]
             ok = ~np.isnan(v)
             rows.append({**dict(zip(keys, key)), "construct": name, "n_excluded": v.size - ok.sum(),
-                         **_interval(v[ok], None if w is None else w[pos][ok],
+                         **mean_interval(v[ok], None if w is None else w[pos][ok],
                                      None if codes is None else codes[pos][ok], ci)})
     cols = [*keys, "construct", "n", "n_excluded", "index", "std_error", "ci_low", "ci_high"]
     out = pd.DataFrame(rows)[cols + (["n_clusters"] if codes is not None else [])]
@@ -398,7 +350,7 @@ def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str 
     if not 0 < ci < 1:
         raise InputError(f"ci={ci!r} must be between 0 and 1 (0.95 for 95 % intervals)")
     values = respondent_index(data, spec, pls, scale=scale, weights=weights)
-    w, codes = _design(data, pls, cluster, case_weights)
+    w, codes = design_arrays(data, pls, cluster, case_weights)
     keys, groups = _groups(data, by)
     in_wave = {label: (data[wave] == label).to_numpy() for label in (before, after)}
     rows = []
@@ -410,9 +362,9 @@ def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str 
             row = {**dict(zip(keys, key)), "construct": name, "n_before": a.size, "n_after": b.size}
             if w is None and codes is None:
                 row.update(index_before=a.mean() if a.size else np.nan,
-                           index_after=b.mean() if b.size else np.nan, **_welch(b, a, ci))
+                           index_after=b.mean() if b.size else np.nan, **welch(b, a, ci))
             else:
-                row.update(_design_change(v, sel, None if w is None else w[pos],
+                row.update(change_interval(v, sel, None if w is None else w[pos],
                                           None if codes is None else codes[pos], ci))
             rows.append(row)
     out = pd.DataFrame(rows)
@@ -423,49 +375,6 @@ def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str 
         means = _bootstrap_means(data, spec, pls, scale, weights, [in_wave[before], in_wave[after]], w)
         out = out.assign(**_percentiles(means[:, 1] - means[:, 0], ci))
     return out
-
-
-def _design_change(v: np.ndarray, sel: list[np.ndarray], w: np.ndarray | None,
-                   codes: np.ndarray | None, ci: float) -> dict[str, float]:
-    """Weighted change after − before; linearized SE (cluster-robust with ``codes``)."""
-    w = np.ones(v.size) if w is None else w
-    means, infl, se2, units = [], np.zeros(v.size), [], []
-    for sign, s in zip((-1.0, 1.0), sel):
-        total = w[s].sum()
-        m = w[s] @ v[s] / total if total > 0 else np.nan
-        r = np.where(s, w * (np.nan_to_num(v) - m), 0.0) / total if total > 0 else np.zeros(v.size)
-        means.append(m)
-        infl += sign * r
-        units.append(s.sum() if codes is None else np.unique(codes[s]).size)
-        se2.append(units[-1] / (units[-1] - 1) * (r @ r) if units[-1] > 1 else np.nan)
-    change = means[1] - means[0]
-    if codes is None:
-        se = np.sqrt(se2[0] + se2[1])
-        df = (se2[0] + se2[1]) ** 2 / (se2[0] ** 2 / (units[0] - 1) + se2[1] ** 2 / (units[1] - 1))
-    else:
-        r = np.bincount(codes[sel[0] | sel[1]], weights=infl[sel[0] | sel[1]])
-        g = np.unique(codes[sel[0] | sel[1]]).size
-        se = np.sqrt(g / (g - 1) * (r @ r)) if g > 1 else np.nan
-        df = g - 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = change / se
-        half = stats.t.ppf((1 + ci) / 2, df) * se
-    return {"index_before": means[0], "index_after": means[1], "change": change, "std_error": se,
-            "df": df, "t": t, "p_value": 2 * stats.t.sf(abs(t), df), "ci_low": change - half,
-            "ci_high": change + half}
-
-
-def _welch(after: np.ndarray, before: np.ndarray, ci: float) -> dict[str, float]:
-    if after.size < 2 or before.size < 2:  # no variance estimate: only the change, if any
-        change = after.mean() - before.mean() if after.size and before.size else np.nan
-        return {"change": change, **dict.fromkeys(("std_error", "df", "t", "p_value", "ci_low",
-                                                   "ci_high"), np.nan)}
-    res = stats.ttest_ind(after, before, equal_var=False)
-    interval = res.confidence_interval(confidence_level=ci)
-    se = np.sqrt(after.var(ddof=1) / after.size + before.var(ddof=1) / before.size)
-    return {"change": after.mean() - before.mean(), "std_error": se, "df": float(res.df),
-            "t": float(res.statistic), "p_value": float(res.pvalue),
-            "ci_low": float(interval.low), "ci_high": float(interval.high)}
 
 
 def __getattr__(name: str):  # noqa: ANN202
