@@ -5,7 +5,12 @@ statistic the PLS estimator needs is a function of the resample's weighted item 
 matrix, so a block of resamples is one matrix product ``counts @ (item products)``; the PLS
 iterations then run on a stack of small correlation matrices (see :mod:`.pls`).
 
-Reproducibility: all row indices are drawn up front from ``numpy.random.default_rng(seed)``
+Clusters and weights: a cluster bootstrap draws G clusters with replacement (a row's count is
+its cluster's); a weighted fit multiplies each row's count by its case weight. The resample
+loop (:func:`run_blocks`, :meth:`BootstrapDraws.map`) and the block size (:func:`block_size`)
+exist once, here, for the fits, the HTMT intervals and the index intervals.
+
+Reproducibility: all row (or cluster) indices are drawn up front from ``numpy.random.default_rng(seed)``
 (resample b is ``integers(0, n, n)``, the b-th draw of that stream, which is also what the
 seminr PyPI package draws for the same seed) and the resamples are processed in blocks whose
 size never depends on ``n_jobs``, so results are bit-identical for any ``n_jobs``.
@@ -17,10 +22,7 @@ small numpy calls under the GIL; a process pool was not used because starting wo
 importing numpy and pandas) costs more than the whole run. Larger data (more rows) shifts the
 work into matrix products that release the GIL, where the threads help more.
 
-Intervals: percentile and BCa (Efron & Tibshirani 1993, ch. 13-14; the same formulas and
-quantile rule, linear interpolation, as ``scipy.stats.bootstrap``). Standard error = standard
-deviation of the draws (ddof 1); t = estimate / SE; two-sided p-value from the t distribution
-with n - 1 degrees of freedom (SmartPLS and seminr do the same).
+Intervals and p-values: :mod:`kamreport.satisfaction.intervals` (re-exported here).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ class BootstrapDraws:
 
     Attributes
     ----------
-    indices : (B, n) int32, the rows drawn in each resample (row positions of the data used).
+    indices : (B, n) int32, the rows drawn in each resample (row positions of the data used);
+        for a cluster bootstrap (B, G), the clusters drawn (codes of ``clusters``).
     draws : statistic name -> array with the resamples on axis 0. From ``fit_pls``: ``weights``,
         ``loadings``, ``item_means``, ``item_sds`` (B, p, spec item order); ``cross_loadings``
         (B, p, K); ``paths`` (B, n_paths, spec path order); ``r2`` (B, n_endogenous);
@@ -73,6 +76,12 @@ class BootstrapDraws:
         resamples that hit ``max_iter`` are kept (as SmartPLS) and flagged in ``converged``.
     jackknife : the same statistics for the n leave-one-out samples (BCa only), else None.
     seed, ci, alpha : the settings that produced them.
+    clusters : (n,) cluster code 0..G-1 of each row (cluster bootstrap), else None.
+    case_weights : (n,) row weights of a weighted fit (mean 1), else None.
+    cluster : the name of the cluster column, else None.
+
+    Every consumer turns resamples into row weights with :meth:`counts` (or runs a statistic
+    over all of them with :meth:`map`), so rows, clusters and weights are handled in one place.
 
     Examples
     --------

@@ -197,7 +197,7 @@ def fit_pls(
     centre = row_w @ scores / row_w.sum()
     scores = (scores - centre) / np.sqrt(row_w @ (scores - centre) ** 2 / (row_w.sum() - 1))
     items, names = list(spec.items), list(spec.names)
-    tables = _tables(spec, st, est, draws, len(z))
+    tables = _tables(spec, st, est, draws)
     n_pred = np.array([len(st.preds[j]) for j in st.endogenous])
     endo = list(spec.endogenous)
     r2 = pd.Series(est["r2"], index=endo, name="r2")
@@ -244,7 +244,7 @@ def _bootstrap(z: np.ndarray, means: np.ndarray, sds: np.ndarray, st: Structure,
 
 
 def _tables(spec: ModelSpec, st: Structure, est: dict[str, np.ndarray],
-            draws: boot.BootstrapDraws | None, n: int) -> dict[str, pd.DataFrame]:
+            draws: boot.BootstrapDraws | None) -> dict[str, pd.DataFrame]:
     """paths, loadings, weights, total and indirect effects (+ bootstrap columns)."""
     names = np.array(spec.names)
     k = len(names)
