@@ -228,3 +228,28 @@ def test_scale_from_codebook(mobi, fit):
     assert item_scale(mobi, SPEC, cb).drop_duplicates().to_numpy().tolist() == [[0.0, 10.0]]
     out = index_scores(mobi, SPEC, fit, scale=cb).set_index("construct")
     assert out.loc["Complaints", "index"] == pytest.approx(10 * mobi.CUSCO.mean())
+
+
+def test_caveats_are_a_column_not_warnings(mobi, fit):
+    """A negative outer weight is reported in the caveat column of the construct it concerns
+    (index_scores and index_change), and no warning is raised."""
+    import warnings
+
+    flipped = dataclasses.replace(fit, weights=fit.weights.assign(
+        weight=np.where(fit.weights["item"] == "PERQ2", -0.05, fit.weights.weight)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = index_scores(mobi, SPEC, flipped, scale=(1, 10)).set_index("construct")
+        change = index_change(mobi, SPEC, flipped, scale=(1, 10)).set_index("construct")
+        clean = index_scores(mobi, SPEC, fit, scale=(1, 10))
+    for table in (out, change):
+        assert table.loc["Quality", "caveat"].startswith("negative outer weight(s) for PERQ2")
+        assert table.drop(index="Quality").caveat.isna().all()
+    assert clean.caveat.isna().all() and list(clean.columns).index("caveat") > list(clean.columns).index("ci_high")
+
+
+def test_ipma_still_importable_from_index():
+    """Transition: ipma moved to importance.py; kamreport.satisfaction.index.ipma still resolves."""
+    from kamreport.satisfaction import importance, index
+
+    assert index.ipma is importance.ipma
