@@ -83,7 +83,8 @@ def main() -> None:
     spec = ecsi()
     cores = boot.resolve_jobs(-1)
     print(f"mobi: {len(data)} respondents x {len(spec.items)} items, ECSI "
-          f"({len(spec.paths)} paths); {cores} cores; OPENBLAS_NUM_THREADS=1; python {sys.version.split()[0]}")
+          f"({len(spec.paths)} paths); {cores} cores; OPENBLAS_NUM_THREADS=1; "
+          f"python {sys.version.split()[0]}")
 
     # -- single fit ---------------------------------------------------------------------------
     fit_pls(data, spec)

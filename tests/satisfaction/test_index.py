@@ -245,7 +245,8 @@ def test_caveats_are_a_column_not_warnings(mobi, fit):
     for table in (out, change):
         assert table.loc["Quality", "caveat"].startswith("negative outer weight(s) for PERQ2")
         assert table.drop(index="Quality").caveat.isna().all()
-    assert clean.caveat.isna().all() and list(clean.columns).index("caveat") > list(clean.columns).index("ci_high")
+    columns = list(clean.columns)
+    assert clean.caveat.isna().all() and columns.index("caveat") > columns.index("ci_high")
 
 
 def test_ipma_still_importable_from_index():

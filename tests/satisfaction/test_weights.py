@@ -60,8 +60,8 @@ def test_equal_weights_give_the_unweighted_fit(mobi):
     np.testing.assert_allclose(plain.item_sds, equal.item_sds, atol=1e-12)
     np.testing.assert_allclose(plain.scores, equal.scores, atol=1e-12)
     np.testing.assert_allclose(plain.bootstrap.draws["paths"], equal.bootstrap.draws["paths"], atol=1e-12)
-    pd.testing.assert_frame_equal(index_scores(mobi, SPEC, plain), index_scores(mobi.assign(w=3.7), SPEC, equal),
-                                  atol=1e-10)
+    pd.testing.assert_frame_equal(index_scores(mobi, SPEC, plain),
+                                  index_scores(mobi.assign(w=3.7), SPEC, equal), atol=1e-10)
 
 
 def test_weighted_resamples_are_weighted_refits(mobi):
