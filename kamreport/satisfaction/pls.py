@@ -170,12 +170,21 @@ def fit_pls(
     >>> fit.converged, fit.r2.round(2).to_dict()
     (True, {'Y': 0.39})
 
+    Respondents nested in accounts (here 3 per account), and PLSc:
+
+    >>> by_account = fit_pls(df.assign(account=np.arange(300) // 3), spec, bootstrap=500,
+    ...                      seed=1, cluster="account")
+    >>> by_account.bootstrap.n_units, bool(by_account.paths.std_error[0] > 0)
+    (100, True)
+    >>> round(float(fit_pls(df, spec, consistent=True).paths.estimate[0]), 2)  # disattenuated
+    0.8
+
     With mobi, ``fit_pls(mobi, ecsi(), bootstrap=5000, seed=1)`` reproduces SmartPLS's paths,
     weights, loadings and total effects to ~1e-8 and takes about 0.3 s.
     """
     plsinput.check_options(weighting, missing, ci, alpha, tol, max_iter, bootstrap)
     case_w = plsinput.case_weights(data, weights)
-    codes, labels = plsinput.clusters(data, cluster, bootstrap)
+    codes, labels = plsinput.clusters(data, cluster)
     x, replaced = plsinput.item_matrix(data, spec, missing, case_w)
     means, sds = plsinput.moments(x, case_w)
     constant = [i for i, sd in zip(spec.items, sds) if not sd > 1e-12]

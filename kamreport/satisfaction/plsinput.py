@@ -48,8 +48,7 @@ def case_weights(data: pd.DataFrame, column: str | None) -> np.ndarray | None:
     return col / col.mean()
 
 
-def clusters(data: pd.DataFrame, column: str | None,
-              bootstrap: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+def clusters(data: pd.DataFrame, column: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(codes 0..G-1 of each row, the labels) of the cluster column, or (None, None)."""
     if column is None:
         return None, None
