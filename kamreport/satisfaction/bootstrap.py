@@ -133,7 +133,7 @@ class BootstrapDraws:
         :meth:`counts`)."""
         return run_blocks(lambda lo, hi: self.counts(lo, hi, case_weights), self.n_resamples,
                           statistic, n_jobs=n_jobs, progress=progress, desc=desc,
-                          block=block_size(self.n_rows))
+                          block=block_size(self.n_rows), with_rows=True)
 
     @property
     def valid(self) -> np.ndarray:
@@ -196,12 +196,13 @@ def jackknife_counts(n: int, lo: int, hi: int) -> np.ndarray:
 def run_blocks(
     make_counts: Callable[[int, int], np.ndarray],
     total: int,
-    statistic: BlockStatistic,
+    statistic: Statistic | BlockStatistic,
     *,
     n_jobs: int = 1,
     progress: bool = False,
     desc: str = "bootstrap",
     block: int = BLOCK_SIZE,
+    with_rows: bool = False,
 ) -> dict[str, np.ndarray]:
     """Evaluate ``statistic`` on ``total`` resamples in fixed blocks; concatenate the results.
 
@@ -211,7 +212,8 @@ def run_blocks(
     ----------
     make_counts : (lo, hi) -> (hi - lo, n) counts of resamples lo..hi-1.
     total : number of resamples.
-    statistic : (counts block, slice(lo, hi)) -> {name: array with the block on axis 0}.
+    statistic : counts block -> {name: array with the block on axis 0}; with ``with_rows``
+        it is called as ``statistic(counts, slice(lo, hi))`` (to pick per-resample inputs).
     n_jobs : worker threads (-1: all cores).
     progress : show a tqdm bar.
     block : resamples per block.
@@ -221,7 +223,8 @@ def run_blocks(
     bar = _progress_bar(total, desc) if progress else None
 
     def one(bound: tuple[int, int]) -> Mapping[str, np.ndarray]:
-        out = statistic(make_counts(*bound), slice(*bound))
+        counts = make_counts(*bound)
+        out = statistic(counts, slice(*bound)) if with_rows else statistic(counts)
         if bar is not None:
             bar.update(bound[1] - bound[0])
         return out
@@ -284,7 +287,8 @@ def bootstrap_correlations(
     jack = None
     if ci == "bca":
         jack = run_blocks(draws_of.jackknife_counts, units, statistic, n_jobs=jobs,
-                          progress=progress, desc="jackknife", block=block_size(len(z)))
+                          progress=progress, desc="jackknife", block=block_size(len(z)),
+                          with_rows=True)
     return dataclasses.replace(draws_of, draws=draws, jackknife=jack)
 
 

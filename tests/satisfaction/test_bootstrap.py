@@ -198,8 +198,8 @@ def test_weighted_correlations_match_numpy():
 
 def test_one_block_rule_and_loop():
     """block_size is the one block rule (250, fewer for large n, at least 8); run_blocks hands
-    each statistic its counts and the slice of resamples, and the result does not depend on
-    the block size; BootstrapDraws.counts expands clusters and multiplies case weights."""
+    each statistic its counts (and, with_rows, the slice of resamples), and the result does not
+    depend on the block size; BootstrapDraws.counts expands clusters and multiplies case weights."""
     assert boot.block_size(250) == 250 and boot.block_size(100_000) == 40
     assert boot.block_size(10**9) == 8
     idx = boot.draw_indices(30, 17, 0)
@@ -207,8 +207,13 @@ def test_one_block_rule_and_loop():
     def stat(counts, rows):  # noqa: ANN001, ANN202
         return {"sum": counts @ np.arange(30.0), "pos": np.arange(rows.start, rows.stop)}
 
-    a = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat, block=4)
-    b = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat, block=250)
+    a = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat, block=4,
+                        with_rows=True)
+    b = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat,
+                        block=250, with_rows=True)
+    plain = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17,
+                            lambda counts: {"sum": counts @ np.arange(30.0)})
+    assert np.array_equal(plain["sum"], a["sum"])  # one-argument statistics keep working
     assert np.array_equal(a["sum"], b["sum"]) and a["pos"].tolist() == list(range(17))
     clusters = np.array([0, 0, 1, 2, 2, 2])
     draws = boot.BootstrapDraws(np.array([[2, 2, 0]], np.int32), {}, clusters=clusters,
