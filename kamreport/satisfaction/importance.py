@@ -66,6 +66,18 @@ def ipma(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *, target: str = "
     ----------
     Ringle & Sarstedt (2016), *IMDS* 116(9), 1865–1886; Hair, Sarstedt, Ringle & Gudergan
     (2018), *Advanced Issues in PLS-SEM* (IPMA chapter).
+
+    Examples
+    --------
+    >>> from kamreport.satisfaction.pls import fit_pls
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=200)
+    >>> df = pd.DataFrame({c: np.clip(np.round(6 + k * f + rng.normal(size=200)), 1, 10)
+    ...                    for c, k in (("a1", 1.5), ("a2", 1.5), ("b1", 1), ("b2", 1), ("y1", 2))})
+    >>> spec = ModelSpec.from_text("A =~ a1 + a2; B =~ b1 + b2; Y =~ y1; Y ~ A + B")
+    >>> out = ipma(df, spec, fit_pls(df, spec), target="Y", scale=(1, 10))
+    >>> out[["construct", "priority"]].values.tolist()
+    [['A', 1], ['B', 2]]
     """
     if target not in spec.names:
         raise InputError(f"target {target!r} is not a construct of the model ({', '.join(spec.names)})")
