@@ -152,3 +152,30 @@ def test_cluster_intervals_cover_the_truth():
     coverage = {k: v / reps for k, v in hits.items()}
     assert 0.89 <= coverage["clusters"] <= 0.99, coverage
     assert coverage["rows"] < 0.86, coverage
+
+
+@pytest.mark.slow
+def test_cluster_index_intervals_cover_the_truth():
+    """200 samples of 40 accounts x 5 respondents; every item is 5.5 + an account effect + a
+    respondent effect (uniform, within 1..10), so the true 0-100 index is 50 for any weights;
+    intra-account correlation of the items 0.5. The respondent bootstrap's and the t
+    interval's 95 % intervals miss far more often than 5 %; the cluster bootstrap's and the
+    cluster-robust t interval's cover 50 about 95 % of the time (SE of a coverage 1.5 %).
+    Measured: rows 64.5 % (bootstrap) / 66.5 % (t), clusters 93 % / 95.5 %; ~13 s."""
+    spec = ModelSpec.from_text("A =~ a1 + a2; B =~ b1 + b2; B ~ A")
+    rng = np.random.default_rng(7)
+    hits = {"rows": 0, "clusters": 0, "t_rows": 0, "t_clusters": 0}
+    reps = 200
+    for r in range(reps):
+        g = np.repeat(np.arange(40), 5)
+        shared = rng.uniform(-2, 2, size=40)[g]
+        data = pd.DataFrame({c: 5.5 + shared + rng.uniform(-2, 2, size=g.size)
+                             for c in ("a1", "a2", "b1", "b2")}).assign(account=g)
+        for kind, cluster in (("rows", None), ("clusters", "account")):
+            fit = fit_pls(data, spec, bootstrap=199, seed=r, cluster=cluster, n_jobs=1)
+            row = index_scores(data, spec, fit, scale=(1, 10)).iloc[0]
+            hits[kind] += row.boot_ci_low <= 50 <= row.boot_ci_high
+            hits[f"t_{kind}"] += row.ci_low <= 50 <= row.ci_high
+    coverage = {k: v / reps for k, v in hits.items()}
+    assert 0.89 <= coverage["clusters"] <= 0.99 and 0.89 <= coverage["t_clusters"] <= 0.99, coverage
+    assert coverage["rows"] < 0.8 and coverage["t_rows"] < 0.8, coverage
