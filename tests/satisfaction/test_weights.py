@@ -109,3 +109,16 @@ def test_weight_input_errors(mobi):
         fit_pls(mobi.assign(w=0), SPEC, weights="w")
     with pytest.raises(InputError, match="weights column 'w'"):
         index_scores(mobi.drop(columns="w"), SPEC, fit_pls(mobi, SPEC, weights="w"))
+
+
+def test_weighted_quality_equals_replicated_rows(mobi):
+    """quality() of a weighted fit: HTMT, standardized alpha, rho_A, rho_C and AVE equal those
+    of the replicated rows (weighted item correlations). Raw alpha (pingouin) stays unweighted."""
+    from kamreport.satisfaction.measurement import quality
+
+    a = quality(mobi, SPEC, fit_pls(mobi, SPEC, weights="w"))
+    rep = replicated(mobi)
+    b = quality(rep, SPEC, fit_pls(rep, SPEC))
+    np.testing.assert_allclose(a.htmt, b.htmt, atol=1e-12)
+    cols = ["alpha_std", "rho_a", "rho_c", "ave"]
+    np.testing.assert_allclose(a.reliability[cols], b.reliability[cols], atol=1e-12)
