@@ -21,6 +21,8 @@ analysis in partial least squares path modeling", *IMDS* 116(9), 1849–1864.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -32,7 +34,7 @@ COLUMNS = ["source", "via", "target", "estimate", "std_error", "ci_low", "ci_hig
 
 
 def chains(adjacency: np.ndarray) -> list[tuple[int, ...]]:
-    """Every directed chain of two or more paths in an acyclic adjacency matrix.
+    """Every directed chain of two or more paths in an acyclic adjacency matrix (sorted).
 
     Examples
     --------
@@ -40,6 +42,12 @@ def chains(adjacency: np.ndarray) -> list[tuple[int, ...]]:
     >>> chains(a)
     [(0, 1, 2), (0, 1, 2, 3), (0, 1, 3), (0, 2, 3), (1, 2, 3)]
     """
+    return list(_chains(adjacency.shape[0], adjacency.astype(bool).tobytes()))
+
+
+@functools.lru_cache(maxsize=64)
+def _chains(k: int, links: bytes) -> tuple[tuple[int, ...], ...]:
+    adjacency = np.frombuffer(links, dtype=bool).reshape(k, k)
     out: list[tuple[int, ...]] = []
 
     def walk(route: tuple[int, ...]) -> None:
@@ -49,21 +57,24 @@ def chains(adjacency: np.ndarray) -> list[tuple[int, ...]]:
                 out.append(longer)
             walk(longer)
 
-    for start in range(adjacency.shape[0]):
+    for start in range(k):
         walk((start,))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _products(paths: np.ndarray, st: Structure, routes: list[tuple[int, ...]]) -> np.ndarray:
-    """(B, n_chains) product of the path coefficients along each chain."""
+    """(B, n_chains) product of the path coefficients along each chain (one gather: chains
+    are padded with a dummy edge of coefficient 1)."""
     k = st.adjacency.shape[0]
-    coef = np.zeros((paths.shape[0], k, k))
+    coef = np.zeros((paths.shape[0], k + 1, k + 1))
     coef[:, st.path_rows, st.path_cols] = paths
-    out = np.ones((paths.shape[0], len(routes)))
+    coef[:, k, k] = 1.0
+    longest = max(len(r) for r in routes) - 1
+    edges = np.full((len(routes), longest, 2), k)
     for c, route in enumerate(routes):
-        for a, b in zip(route[:-1], route[1:]):
-            out[:, c] *= coef[:, a, b]
-    return out
+        edges[c, : len(route) - 1, 0] = route[:-1]
+        edges[c, : len(route) - 1, 1] = route[1:]
+    return coef[:, edges[..., 0], edges[..., 1]].prod(axis=2)
 
 
 def _kind(ind_sig: bool, dir_sig: bool, same_sign: bool) -> str:
@@ -72,15 +83,16 @@ def _kind(ind_sig: bool, dir_sig: bool, same_sign: bool) -> str:
     return "indirect-only" if ind_sig else "direct-only" if dir_sig else "no effect"
 
 
-def specific_indirect_effects(names: list[str], st: Structure, paths: pd.DataFrame,
-                              estimate: np.ndarray, draws: boot.BootstrapDraws | None
-                              ) -> pd.DataFrame:
+def specific_indirect_effects(names: list[str], st: Structure, estimate: np.ndarray,
+                              direct: dict[str, np.ndarray] | None,
+                              draws: boot.BootstrapDraws | None) -> pd.DataFrame:
     """One row per chain: source, via ("A -> M -> B"), target, estimate, std_error, ci_low,
     ci_high, p_value, direct (the path source -> target, NaN if the model has none), direct_p
     and type (see the module docstring).
 
-    ``paths``: the fit's paths table; ``estimate``: the path estimates (spec order);
-    ``draws``: the fit's bootstrap (``draws.draws["paths"]``), or None.
+    ``estimate``: the path estimates (spec order); ``direct``: their bootstrap columns
+    (p_value, ci_low, ci_high arrays in spec order) or None; ``draws``: the fit's bootstrap
+    (``draws.draws["paths"]``), or None.
     """
     routes = chains(st.adjacency)
     if not routes:
@@ -94,19 +106,27 @@ def specific_indirect_effects(names: list[str], st: Structure, paths: pd.DataFra
                                ci=draws.ci, alpha=draws.alpha,
                                jackknife=None if jack is None else _products(jack["paths"], st,
                                                                              routes))
-    direct = paths.set_index(["source", "target"])
-    rows = []
-    for c, route in enumerate(routes):
-        key = (names[route[0]], names[route[-1]])
-        has = key in direct.index
-        d = direct.loc[key] if has else None
-        row = {"source": key[0], "via": " -> ".join(names[i] for i in route), "target": key[1],
-               "estimate": point[c], **{k: stats[k][c] for k in stats},
-               "direct": d["estimate"] if has else np.nan,
-               "direct_p": d["p_value"] if has and "p_value" in direct else np.nan, "type": None}
-        if draws is not None:
-            ind_sig = bool(row["ci_low"] > 0 or row["ci_high"] < 0)
-            dir_sig = has and bool(d["ci_low"] > 0 or d["ci_high"] < 0)
-            row["type"] = _kind(ind_sig, dir_sig, bool(point[c] * row["direct"] > 0))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    k = st.adjacency.shape[0]
+    position = np.full((k, k), -1)
+    position[st.path_rows, st.path_cols] = np.arange(len(st.path_rows))
+    at = np.array([position[r[0], r[-1]] for r in routes])
+    has = at >= 0
+
+    def pick(values: np.ndarray | None) -> np.ndarray:
+        if values is None:
+            return nan
+        return np.where(has, np.asarray(values, dtype=np.float64)[np.maximum(at, 0)], np.nan)
+
+    d_est = pick(estimate)
+    kind: list[str | None] = [None] * len(routes)
+    if draws is not None and direct is not None:
+        ind_sig = (stats["ci_low"] > 0) | (stats["ci_high"] < 0)
+        dir_sig = (pick(direct["ci_low"]) > 0) | (pick(direct["ci_high"]) < 0)  # NaN: False
+        kind = [_kind(bool(i), bool(d), bool(e * de > 0))
+                for i, d, e, de in zip(ind_sig, dir_sig, point, d_est)]
+    label = np.array(names)
+    return pd.DataFrame({
+        "source": label[[r[0] for r in routes]], "via": [" -> ".join(label[list(r)]) for r in routes],
+        "target": label[[r[-1] for r in routes]], "estimate": point, **stats, "direct": d_est,
+        "direct_p": pick(None if direct is None else direct["p_value"]), "type": kind,
+    }, columns=COLUMNS)

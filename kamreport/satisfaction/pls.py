@@ -16,6 +16,7 @@ resamples whole clusters and ``weights=`` weights the rows (:mod:`.bootstrap`, i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -80,11 +81,20 @@ class PlsResult:
     item_means: pd.Series
     item_sds: pd.Series
     bootstrap: boot.BootstrapDraws | None = None
-    specific_indirect_effects: pd.DataFrame | None = None
     consistent: bool = False
     rho_a: pd.Series | None = None
     cluster: pd.Series | None = None
     case_weights: pd.Series | None = None
+
+    @functools.cached_property
+    def specific_indirect_effects(self) -> pd.DataFrame:
+        """Every chain of two or more paths with its bootstrap interval, p-value and mediation
+        type (:func:`~kamreport.satisfaction.mediation.specific_indirect_effects`); computed on
+        first access, so fits that never look (PLSpredict, permutations) do not pay for it."""
+        direct = None if self.bootstrap is None else {
+            c: self.paths[c].to_numpy() for c in ("p_value", "ci_low", "ci_high")}
+        return specific_indirect_effects(list(self.spec.names), Structure.of(self.spec),
+                                         self.paths["estimate"].to_numpy(), direct, self.bootstrap)
 
 
 # -- the public estimator -----------------------------------------------------------------------
@@ -232,8 +242,6 @@ def fit_pls(
         spec=spec, n=len(z), missing=missing, missing_replaced=replaced,
         item_means=pd.Series(means, index=items, name="mean"),
         item_sds=pd.Series(sds, index=items, name="sd"), bootstrap=draws,
-        specific_indirect_effects=specific_indirect_effects(names, st, tables["paths"],
-                                                            est["paths"], draws),
         consistent=consistent,
         rho_a=pd.Series(est["rho_a"], index=names, name="rho_a") if consistent else None,
         cluster=None if labels is None else pd.Series(labels, index=data.index, name=cluster),
