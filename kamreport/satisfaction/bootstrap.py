@@ -5,7 +5,12 @@ statistic the PLS estimator needs is a function of the resample's weighted item 
 matrix, so a block of resamples is one matrix product ``counts @ (item products)``; the PLS
 iterations then run on a stack of small correlation matrices (see :mod:`.pls`).
 
-Reproducibility: all row indices are drawn up front from ``numpy.random.default_rng(seed)``
+Clusters and weights: a cluster bootstrap draws G clusters with replacement (a row's count is
+its cluster's); a weighted fit multiplies each row's count by its case weight. The resample
+loop (:func:`run_blocks`, :meth:`BootstrapDraws.map`) and the block size (:func:`block_size`)
+exist once, here, for the fits, the HTMT intervals and the index intervals.
+
+Reproducibility: all row (or cluster) indices are drawn up front from ``numpy.random.default_rng(seed)``
 (resample b is ``integers(0, n, n)``, the b-th draw of that stream, which is also what the
 seminr PyPI package draws for the same seed) and the resamples are processed in blocks whose
 size never depends on ``n_jobs``, so results are bit-identical for any ``n_jobs``.
@@ -17,15 +22,13 @@ small numpy calls under the GIL; a process pool was not used because starting wo
 importing numpy and pandas) costs more than the whole run. Larger data (more rows) shifts the
 work into matrix products that release the GIL, where the threads help more.
 
-Intervals: percentile and BCa (Efron & Tibshirani 1993, ch. 13-14; the same formulas and
-quantile rule, linear interpolation, as ``scipy.stats.bootstrap``). Standard error = standard
-deviation of the draws (ddof 1); t = estimate / SE; two-sided p-value from the t distribution
-with n - 1 degrees of freedom (SmartPLS and seminr do the same).
+Intervals and p-values: :mod:`kamreport.satisfaction.intervals` (re-exported here).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -33,9 +36,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
 
-from kamreport.errors import InputError
+from kamreport.satisfaction.intervals import bca_levels, quantile_linear, summarize
+
+__all__ = ["BLOCK_SIZE", "PARALLEL_MIN", "BlockStatistic", "BootstrapDraws", "Statistic",
+           "bca_levels", "block_size", "bootstrap_correlations", "counts_from_indices",
+           "draw_indices", "jackknife_counts", "quantile_linear", "resolve_jobs", "run_blocks",
+           "summarize", "unit_counts", "weighted_correlations"]
 
 #: Resamples per block (fewer for large n, to bound memory). Never derived from n_jobs, so
 #: results do not depend on n_jobs.
@@ -47,6 +54,8 @@ PARALLEL_MIN = 1000
 _CHUNK_BYTES = 32 * 2**20
 
 Statistic = Callable[[np.ndarray], Mapping[str, np.ndarray]]
+#: (counts (b, n), the resamples' positions as a slice) -> {name: array with b on axis 0}
+BlockStatistic = Callable[[np.ndarray, slice], Mapping[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,8 @@ class BootstrapDraws:
 
     Attributes
     ----------
-    indices : (B, n) int32, the rows drawn in each resample (row positions of the data used).
+    indices : (B, n) int32, the rows drawn in each resample (row positions of the data used);
+        for a cluster bootstrap (B, G), the clusters drawn (codes of ``clusters``).
     draws : statistic name -> array with the resamples on axis 0. From ``fit_pls``: ``weights``,
         ``loadings``, ``item_means``, ``item_sds`` (B, p, spec item order); ``cross_loadings``
         (B, p, K); ``paths`` (B, n_paths, spec path order); ``r2`` (B, n_endogenous);
@@ -66,6 +76,12 @@ class BootstrapDraws:
         resamples that hit ``max_iter`` are kept (as SmartPLS) and flagged in ``converged``.
     jackknife : the same statistics for the n leave-one-out samples (BCa only), else None.
     seed, ci, alpha : the settings that produced them.
+    clusters : (n,) cluster code 0..G-1 of each row (cluster bootstrap), else None.
+    case_weights : (n,) row weights of a weighted fit (mean 1), else None.
+    cluster : the name of the cluster column, else None.
+
+    Every consumer turns resamples into row weights with :meth:`counts` (or runs a statistic
+    over all of them with :meth:`map`), so rows, clusters and weights are handled in one place.
 
     Examples
     --------
@@ -80,11 +96,44 @@ class BootstrapDraws:
     seed: int | None = None
     ci: Literal["percentile", "bca"] = "percentile"
     alpha: float = 0.05
+    clusters: np.ndarray | None = None
+    case_weights: np.ndarray | None = None
+    cluster: str | None = None
 
     @property
     def n_resamples(self) -> int:
         """Number of resamples drawn (valid or not)."""
         return int(self.indices.shape[0])
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the data the resamples were drawn from."""
+        return int(self.indices.shape[1] if self.clusters is None else self.clusters.shape[0])
+
+    @property
+    def n_units(self) -> int:
+        """Units drawn per resample: the rows, or the clusters for a cluster bootstrap."""
+        return int(self.indices.shape[1])
+
+    def counts(self, lo: int, hi: int, case_weights: np.ndarray | None = None) -> np.ndarray:
+        """(hi - lo, n_rows) weight of each row in resamples lo..hi-1: draw count x case weight
+        (``case_weights`` (n,), default those of the fit)."""
+        w = self.case_weights if case_weights is None else case_weights
+        return unit_counts(self.indices[lo:hi], self.clusters, w)
+
+    def jackknife_counts(self, lo: int, hi: int) -> np.ndarray:
+        """Row weights of the leave-one-unit-out samples lo..hi-1 (a row, or a whole cluster)."""
+        counts = jackknife_counts(self.n_units, lo, hi)
+        return _expand(counts, self.clusters, self.case_weights)
+
+    def map(self, statistic: BlockStatistic, *, n_jobs: int = 1, progress: bool = False,
+            desc: str = "bootstrap", case_weights: np.ndarray | None = None
+            ) -> dict[str, np.ndarray]:
+        """Evaluate ``statistic(counts, rows)`` on every resample, block by block (counts as
+        :meth:`counts`)."""
+        return run_blocks(lambda lo, hi: self.counts(lo, hi, case_weights), self.n_resamples,
+                          statistic, n_jobs=n_jobs, progress=progress, desc=desc,
+                          block=block_size(self.n_rows), with_rows=True)
 
     @property
     def valid(self) -> np.ndarray:
@@ -110,6 +159,33 @@ def counts_from_indices(indices: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
 
 
+def block_size(n: int) -> int:
+    """Resamples of ``n`` rows processed at once: BLOCK_SIZE, fewer for large n (memory), >= 8.
+
+    The one block rule of every resample loop (fits, HTMT intervals, index intervals). It never
+    depends on ``n_jobs``, so results do not either.
+    """
+    return int(np.clip(_BLOCK_CELLS // max(int(n), 1), 8, BLOCK_SIZE))
+
+
+def unit_counts(indices: np.ndarray, clusters: np.ndarray | None = None,
+                case_weights: np.ndarray | None = None) -> np.ndarray:
+    """(B, n) row weights of resamples given by drawn units (rows, or clusters of rows).
+
+    ``indices`` (B, m): the units drawn; ``clusters`` (n,): the unit (0..m-1) of each row, or
+    None when the units are the rows; ``case_weights`` (n,): multiplied in (weighted PLS).
+    """
+    m = indices.shape[1]
+    return _expand(counts_from_indices(indices, m), clusters, case_weights)
+
+
+def _expand(counts: np.ndarray, clusters: np.ndarray | None,
+            case_weights: np.ndarray | None) -> np.ndarray:
+    if clusters is not None:
+        counts = counts[:, clusters]
+    return counts if case_weights is None else counts * case_weights
+
+
 def jackknife_counts(n: int, lo: int, hi: int) -> np.ndarray:
     """Counts of the leave-one-out samples lo..hi-1 (row i left out of sample i)."""
     counts = np.ones((hi - lo, n))
@@ -120,20 +196,24 @@ def jackknife_counts(n: int, lo: int, hi: int) -> np.ndarray:
 def run_blocks(
     make_counts: Callable[[int, int], np.ndarray],
     total: int,
-    statistic: Statistic,
+    statistic: Statistic | BlockStatistic,
     *,
     n_jobs: int = 1,
     progress: bool = False,
     desc: str = "bootstrap",
     block: int = BLOCK_SIZE,
+    with_rows: bool = False,
 ) -> dict[str, np.ndarray]:
     """Evaluate ``statistic`` on ``total`` resamples in fixed blocks; concatenate the results.
+
+    The one resample loop of the package (PLS fits, HTMT and index intervals run through it).
 
     Parameters
     ----------
     make_counts : (lo, hi) -> (hi - lo, n) counts of resamples lo..hi-1.
     total : number of resamples.
-    statistic : counts block -> {name: array with the block on axis 0}.
+    statistic : counts block -> {name: array with the block on axis 0}; with ``with_rows``
+        it is called as ``statistic(counts, slice(lo, hi))`` (to pick per-resample inputs).
     n_jobs : worker threads (-1: all cores).
     progress : show a tqdm bar.
     block : resamples per block.
@@ -143,7 +223,8 @@ def run_blocks(
     bar = _progress_bar(total, desc) if progress else None
 
     def one(bound: tuple[int, int]) -> Mapping[str, np.ndarray]:
-        out = statistic(make_counts(*bound))
+        counts = make_counts(*bound)
+        out = statistic(counts, slice(*bound)) if with_rows else statistic(counts)
         if bar is not None:
             bar.update(bound[1] - bound[0])
         return out
@@ -173,6 +254,9 @@ def bootstrap_correlations(
     alpha: float = 0.05,
     n_jobs: int = -1,
     progress: bool = False,
+    clusters: np.ndarray | None = None,
+    case_weights: np.ndarray | None = None,
+    cluster: str | None = None,
 ) -> BootstrapDraws:
     """Bootstrap a statistic of the item correlation matrix (and the jackknife for BCa).
 
@@ -183,23 +267,29 @@ def bootstrap_correlations(
         item means and SDs in the data's units).
     fit_stack : (B, p, p) correlation matrices -> {name: array with B on axis 0}.
     n_resamples : number of resamples; from PARALLEL_MIN on they run on ``n_jobs`` threads.
+    clusters : (n,) cluster code 0..G-1 of each row: resample whole clusters (G drawn with
+        replacement per resample; the jackknife leaves one cluster out), else rows.
+    case_weights : (n,) row weights (weighted PLS): a resample weights each row by its draw
+        count times its case weight.
+    cluster : the name of the cluster column (recorded in the result).
     """
-    n = len(z)
-    indices = draw_indices(n, n_resamples, seed)
+    units = len(z) if clusters is None else int(clusters.max()) + 1
+    indices = draw_indices(units, n_resamples, seed)
+    draws_of = BootstrapDraws(indices, {}, None, seed if isinstance(seed, int) else None, ci,
+                              alpha, clusters, case_weights, cluster)
 
-    def statistic(counts: np.ndarray) -> dict[str, np.ndarray]:
+    def statistic(counts: np.ndarray, rows: slice) -> dict[str, np.ndarray]:
         s, m, sd = weighted_correlations(z, counts)
         return {**fit_stack(s), "item_means": means + sds * m, "item_sds": sds * sd}
 
     jobs = n_jobs if n_resamples >= PARALLEL_MIN else 1
-    block = int(np.clip(_BLOCK_CELLS // n, 8, BLOCK_SIZE))
-    draws = run_blocks(lambda lo, hi: counts_from_indices(indices[lo:hi], n), n_resamples,
-                       statistic, n_jobs=jobs, progress=progress, block=block)
+    draws = draws_of.map(statistic, n_jobs=jobs, progress=progress)
     jack = None
     if ci == "bca":
-        jack = run_blocks(lambda lo, hi: jackknife_counts(n, lo, hi), n, statistic, n_jobs=jobs,
-                          progress=progress, desc="jackknife", block=block)
-    return BootstrapDraws(indices, draws, jack, seed if isinstance(seed, int) else None, ci, alpha)
+        jack = run_blocks(draws_of.jackknife_counts, units, statistic, n_jobs=jobs,
+                          progress=progress, desc="jackknife", block=block_size(len(z)),
+                          with_rows=True)
+    return dataclasses.replace(draws_of, draws=draws, jackknife=jack)
 
 
 def resolve_jobs(n_jobs: int) -> int:
@@ -282,87 +372,3 @@ def _chunked_products(counts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
         prod = (a[lo : lo + step, :, None] * b[lo : lo + step, None, :]).reshape(-1, p * p)
         out += counts[:, lo : lo + step] @ prod
     return out.reshape(-1, p, p)
-
-
-# -- intervals ----------------------------------------------------------------------------------
-def quantile_linear(draws: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Per-column linear-interpolation quantile (R type 7) of ``draws`` (B, m) at ``q`` (m,)."""
-    x = np.sort(draws, axis=0)
-    h = (x.shape[0] - 1) * np.clip(q, 0.0, 1.0)
-    lo = np.floor(h).astype(int)
-    hi = np.minimum(lo + 1, x.shape[0] - 1)
-    cols = np.arange(x.shape[1])
-    return x[lo, cols] + (h - lo) * (x[hi, cols] - x[lo, cols])
-
-
-def bca_levels(
-    draws: np.ndarray, estimate: np.ndarray, jackknife: np.ndarray, alpha: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """BCa quantile levels (alpha_1, alpha_2) per column (Efron & Tibshirani 1993, eq. 14.9-14.15).
-
-    ``draws`` (B, m), ``estimate`` (m,), ``jackknife`` (n, m) leave-one-out estimates.
-    """
-    b = draws.shape[0]
-    share = ((draws < estimate).sum(axis=0) + (draws <= estimate).sum(axis=0)) / (2 * b)
-    z0 = special.ndtri(share)
-    u = jackknife.mean(axis=0) - jackknife
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = (u**3).sum(axis=0) / (6 * ((u**2).sum(axis=0)) ** 1.5)
-    a = np.where(np.isfinite(a), a, 0.0)
-    z_lo, z_hi = special.ndtri(alpha / 2), special.ndtri(1 - alpha / 2)
-    level_lo = special.ndtr(z0 + (z0 + z_lo) / (1 - a * (z0 + z_lo)))
-    level_hi = special.ndtr(z0 + (z0 + z_hi) / (1 - a * (z0 + z_hi)))
-    return level_lo, level_hi
-
-
-def summarize(
-    estimate: np.ndarray,
-    draws: np.ndarray,
-    n: int,
-    *,
-    ci: Literal["percentile", "bca"] = "percentile",
-    alpha: float = 0.05,
-    jackknife: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """Bootstrap columns for flat estimates: std_error, t, p_value, ci_low, ci_high.
-
-    Parameters
-    ----------
-    estimate : (m,) point estimates.
-    draws : (B, m) resample estimates; rows with any NaN are left out.
-    n : sample size (p-values use n - 1 degrees of freedom).
-    ci : "percentile" or "bca" (needs ``jackknife`` (n, m)).
-    alpha : 1 - confidence level.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> out = summarize(np.array([0.0]), rng.normal(size=(4000, 1)), n=100)
-    >>> bool(abs(out["std_error"][0] - 1) < 0.05), bool(abs(out["ci_high"][0] - 1.96) < 0.1)
-    (True, True)
-    """
-    estimate = np.asarray(estimate, dtype=np.float64).ravel()
-    draws = np.asarray(draws, dtype=np.float64).reshape(draws.shape[0], -1)
-    draws = draws[np.isfinite(draws).all(axis=1)]
-    if draws.shape[0] < 2:
-        nan = np.full(estimate.shape, np.nan)
-        return {k: nan for k in ("std_error", "t", "p_value", "ci_low", "ci_high")}
-    se = draws.std(axis=0, ddof=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(se > 0, estimate / se, np.nan)
-    p_value = 2 * stats.t.sf(np.abs(t), df=n - 1)
-    if ci == "bca":
-        if jackknife is None:
-            raise InputError("ci='bca' needs the jackknife estimates; pass jackknife=")
-        jack = np.asarray(jackknife, dtype=np.float64).reshape(jackknife.shape[0], -1)
-        lo_level, hi_level = bca_levels(draws, estimate, jack, alpha)
-    else:
-        lo_level = np.full(estimate.shape, alpha / 2)
-        hi_level = np.full(estimate.shape, 1 - alpha / 2)
-    return {
-        "std_error": se,
-        "t": t,
-        "p_value": p_value,
-        "ci_low": quantile_linear(draws, lo_level),
-        "ci_high": quantile_linear(draws, hi_level),
-    }

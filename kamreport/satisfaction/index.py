@@ -1,4 +1,4 @@
-"""ACSI-style 0–100 index scores per construct and segment, wave-over-wave change, and IPMA.
+"""ACSI-style 0–100 index scores per construct and segment, and wave-over-wave change.
 
 Index method (Fornell et al. 1996; Ringle & Sarstedt 2016, steps 1–2). Each item is rescaled to
 0–100 with its scale, ``y = 100·(x − min)/(max − min)``. The item's weight on that scale is its
@@ -8,7 +8,17 @@ rescaled to sum to 1. A respondent's index of a construct is ``Σ u·y / Σ u`` 
 items: with one common scale, the ACSI "weighted mean of the raw items with weights ``w / sd``
 summing to 1, mapped to 0–100". Part of a block answered: the weighted mean of the answered
 items (weights renormalized); none answered: left out for that construct and counted in
-``n_excluded``. The index of a group is the mean of its respondents' indices.
+``n_excluded``. The index of a group is the mean of its respondents' indices (weighted by the
+case weights of a weighted fit, or ``case_weights=``).
+
+Clustered samples (several respondents per account): with ``cluster=`` (or a fit bootstrapped
+with ``cluster=``) the analytic standard errors are cluster-robust (linearization: the
+weighted residuals summed per cluster, factor G/(G − 1), t with G − 1 degrees of freedom) and
+the bootstrap intervals come from the fit's cluster resamples. The importance–performance map
+is :func:`kamreport.satisfaction.importance.ipma`.
+
+Caveats (e.g. a negative outer weight, which makes an index mix directions) are returned in a
+``caveat`` column (None where there is none), never as warnings.
 
 References
 ----------
@@ -21,24 +31,21 @@ importance-performance map analysis", *Industrial Management & Data Systems* 116
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kamreport.data.schemas import Codebook
 from kamreport.errors import InputError
-from kamreport.satisfaction import bootstrap as boot
+from kamreport.satisfaction.design import change_interval, design_arrays, mean_interval, welch
 from kamreport.satisfaction.pls import PlsResult
 from kamreport.satisfaction.spec import ModelSpec
-from kamreport.satisfaction.validity import resample_block, standardized_items
+from kamreport.satisfaction.validity import standardized_items
 
 ScaleArg = tuple[float, float] | Mapping[str, tuple[float, float]] | Codebook | None
 WeightsArg = Literal["pls", "equal"]
-QUADRANTS = ("concentrate here", "keep up", "low priority", "possible overkill")
 
 
 DEFAULT_SCALE = (1, 10)  # the ACSI/ECSI questionnaire's 1–10 answers; pass the codebook's scale
@@ -106,9 +113,9 @@ def rescaled_weights(spec: ModelSpec, pls: PlsResult, scale: pd.DataFrame,
     """Each item's weight in its construct's 0–100 index (summing to 1 per construct).
 
     ``pls``: ``w·(max − min)/sd`` normalized per block (Ringle & Sarstedt 2016); ``equal``:
-    ``1/k``. Warns when a weight is negative (IPMA and the index then mix directions; Ringle &
-    Sarstedt require non-negative weights) and raises InputError when a block's weights sum
-    to zero or less.
+    ``1/k``. Raises InputError when a block's weights sum to zero or less; negative weights
+    (the index then mixes directions; Ringle & Sarstedt require non-negative weights) are
+    reported by :func:`weight_caveats`.
     """
     if weights not in ("pls", "equal"):
         raise InputError(f"weights={weights!r} is not 'pls' or 'equal'")
@@ -122,10 +129,25 @@ def rescaled_weights(spec: ModelSpec, pls: PlsResult, scale: pd.DataFrame,
     if bad:
         raise InputError(f"outer weights of {', '.join(bad)} sum to <= 0; recode reverse-worded "
                          "items so that all point the same way")
-    if (rw < 0).any():
-        warnings.warn(f"negative outer weight(s) for {', '.join(np.array(items)[rw < 0])}: the 0-100 "
-                      "index mixes directions (recode the items or drop them)", stacklevel=2)
     return pd.Series(rw, index=items, name="weight")
+
+
+def weight_caveats(spec: ModelSpec, rw: pd.Series) -> dict[str, str]:
+    """Construct -> caveat text for blocks with a negative rescaled weight (else absent).
+
+    Examples
+    --------
+    >>> spec = ModelSpec.from_text("A =~ a1 + a2; B =~ b1; B ~ A")
+    >>> weight_caveats(spec, pd.Series({"a1": 1.2, "a2": -0.2, "b1": 1.0}))["A"][:34]
+    'negative outer weight(s) for a2: t'
+    """
+    out = {}
+    for c in spec.constructs:
+        neg = [i for i in c.items if rw[i] < 0]
+        if neg:
+            out[c.name] = (f"negative outer weight(s) for {', '.join(neg)}: the 0-100 index mixes "
+                           "directions (recode the items or drop them)")
+    return out
 
 
 def _rescaled_items(data: pd.DataFrame, spec: ModelSpec, scale: pd.DataFrame) -> np.ndarray:
@@ -163,14 +185,6 @@ def _index_values(data: pd.DataFrame, spec: ModelSpec, bounds: pd.DataFrame,
     return pd.DataFrame(cols, index=data.index)
 
 
-def _t_interval(values: np.ndarray, ci: float) -> dict[str, float]:
-    n = values.size
-    mean = float(values.mean()) if n else np.nan
-    se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-    half = float(stats.t.ppf((1 + ci) / 2, n - 1)) * se if n > 1 else np.nan
-    return {"n": n, "index": mean, "std_error": se, "ci_low": mean - half, "ci_high": mean + half}
-
-
 def _groups(data: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple]]:
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     lost = [k for k in keys if k not in data.columns]
@@ -182,9 +196,15 @@ def _groups(data: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[st
     return keys, [(k if isinstance(k, tuple) else (k,), pos) for k, pos in grouped.items()]
 
 
+def _caveats(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, scale: ScaleArg,
+             weights: WeightsArg) -> dict[str, str]:
+    return weight_caveats(spec, rescaled_weights(spec, pls, item_scale(data, spec, scale), weights))
+
+
 def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
                  by: str | Sequence[str] | None = None, scale: ScaleArg = DEFAULT_SCALE, ci: float = 0.95,
-                 weights: WeightsArg = "pls") -> pd.DataFrame:
+                 weights: WeightsArg = "pls", cluster: str | None = None,
+                 case_weights: str | None = None) -> pd.DataFrame:
     """0–100 index per construct, overall or per segment, with standard error and intervals.
 
     Parameters
@@ -196,15 +216,19 @@ def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
     scale : the item answer scale, see :func:`item_scale`; default (1, 10), None infers it from the data.
     ci : confidence level of the intervals.
     weights : "pls" (ACSI, the fit's outer weights) or "equal" (plain mean of the items).
+    cluster : column of the cluster (account) of each row: cluster-robust SE, df G − 1, and an
+        ``n_clusters`` column; default the fit's ``cluster=`` column when ``data`` has it.
+    case_weights : column of case weights for weighted means; default the fit's ``weights=``.
 
     Returns
     -------
     One row per (segment and) construct: the ``by`` columns, construct, n (respondents with an
     index), n_excluded (block entirely unanswered), index, std_error, ci_low, ci_high (t
-    interval, df n − 1, of the respondent-level indices). When ``pls.bootstrap`` exists, ``by``
-    is None and ``data`` is the fitted data, also boot_std_error, boot_ci_low, boot_ci_high:
-    percentile intervals over the fit's own resamples of respondents, each with that resample's
-    weights and item SDs (so weight uncertainty is included).
+    interval, df n − 1, of the respondent-level indices), caveat (None, or e.g. a negative
+    weight). When ``pls.bootstrap`` exists, ``by`` is None and ``data`` is the fitted data,
+    also boot_std_error, boot_ci_low, boot_ci_high: percentile intervals over the fit's own
+    resamples of respondents (or of clusters), each with that resample's weights and item SDs
+    (so weight uncertainty is included).
 
     References
     ----------
@@ -212,23 +236,36 @@ def index_scores(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *,
 
     Examples
     --------
-    >>> index_scores(mobi, ecsi(), fit_pls(mobi, ecsi()), scale=(1, 10))   # doctest: +SKIP
+    >>> from kamreport.satisfaction.pls import fit_pls
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=200)
+    >>> df = pd.DataFrame({c: np.clip(np.round(6 + 1.5 * f + rng.normal(size=200)), 1, 10)
+    ...                    for c in ("a1", "a2", "b1", "b2")})
+    >>> spec = ModelSpec.from_text("A =~ a1 + a2; B =~ b1 + b2; B ~ A")
+    >>> index_scores(df, spec, fit_pls(df, spec), scale=(1, 10))[["construct", "n"]].values.tolist()
+    [['A', 200], ['B', 200]]
     """
     if not 0 < ci < 1:
         raise InputError(f"ci={ci!r} must be between 0 and 1 (0.95 for 95 % intervals)")
     values = respondent_index(data, spec, pls, scale=scale, weights=weights)
+    w, codes = design_arrays(data, pls, cluster, case_weights)
     keys, groups = _groups(data, by)
     rows = []
     for key, pos in groups:
         for name in spec.names:
             v = values[name].to_numpy()[pos]
-            ok = v[~np.isnan(v)]
-            rows.append({**dict(zip(keys, key)), "construct": name, "n_excluded": v.size - ok.size,
-                         **_t_interval(ok, ci)})
+            ok = ~np.isnan(v)
+            rows.append({**dict(zip(keys, key)), "construct": name, "n_excluded": v.size - ok.sum(),
+                         **mean_interval(v[ok], None if w is None else w[pos][ok],
+                                     None if codes is None else codes[pos][ok], ci)})
     cols = [*keys, "construct", "n", "n_excluded", "index", "std_error", "ci_low", "ci_high"]
-    out = pd.DataFrame(rows)[cols]
+    out = pd.DataFrame(rows)[cols + (["n_clusters"] if codes is not None else [])]
+    out["caveat"] = out["construct"].map(_caveats(data, spec, pls, scale, weights)).astype(object)
+    out["caveat"] = out["caveat"].where(out["caveat"].notna(), None)
     if by is None and pls.bootstrap is not None and _is_fitted_data(data, pls):
-        out = out.assign(**_bootstrap_index(data, spec, pls, scale, weights, ci))
+        _check_boot_cluster(pls, data, codes)
+        means = _bootstrap_means(data, spec, pls, scale, weights, [np.ones(len(data), bool)], w)
+        out = out.assign(**_percentiles(means[:, 0], ci))
     return out
 
 
@@ -240,46 +277,65 @@ def _is_fitted_data(data: pd.DataFrame, pls: PlsResult) -> bool:
     return True
 
 
-def _bootstrap_index(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, scale: ScaleArg,
-                     weights: WeightsArg, ci: float) -> dict[str, np.ndarray]:
+def _check_boot_cluster(pls: PlsResult, data: pd.DataFrame, codes: np.ndarray | None) -> None:
+    draws = pls.bootstrap
+    if codes is not None and draws.clusters is None:
+        raise InputError("cluster= was given but pls was bootstrapped by rows; refit with "
+                         "fit_pls(..., cluster=...) for cluster bootstrap intervals")
+
+
+def _bootstrap_means(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, scale: ScaleArg,
+                     weights: WeightsArg, masks: list[np.ndarray],
+                     case_w: np.ndarray | None) -> np.ndarray:
+    """(B, len(masks), K) weighted mean index of the rows in each mask, per resample."""
     draws = pls.bootstrap
     bounds = item_scale(data, spec, scale)
     span = (bounds["max"] - bounds["min"]).to_numpy()
     rw, _ = _rescaled(draws.draws["weights"], draws.draws["item_sds"], span, spec, weights)
     y = _rescaled_items(data, spec, bounds)
-    n, k = len(data), len(spec.constructs)
-    means = np.full((draws.n_resamples, k), np.nan)
-    step = resample_block(n)
-    for lo in range(0, draws.n_resamples, step):
-        hi = min(lo + step, draws.n_resamples)
-        counts = boot.counts_from_indices(draws.indices[lo:hi], n)  # (b, n)
+    masks_f = np.array(masks, dtype=np.float64)  # (m, n)
+
+    def statistic(counts: np.ndarray, rows: slice) -> dict[str, np.ndarray]:
+        out = np.empty((counts.shape[0], len(masks), len(spec.constructs)))
         start = 0
         for j, c in enumerate(spec.constructs):
             blk = slice(start, start + len(c.items))
-            idx = _block_index(y[:, blk], rw[lo:hi, blk])  # (n, b)
+            idx = _block_index(y[:, blk], rw[rows, blk])  # (n, b)
             valid = ~np.isnan(idx)
+            num = (counts.T * np.where(valid, idx, 0.0)).T @ masks_f.T  # (b, m)
             with np.errstate(invalid="ignore", divide="ignore"):
-                means[lo:hi, j] = ((counts.T * np.where(valid, idx, 0.0)).sum(axis=0)
-                                   / (counts.T * valid).sum(axis=0))
+                out[:, :, j] = num / ((counts.T * valid).T @ masks_f.T)
             start += len(c.items)
-    means = means[np.isfinite(means).all(axis=1)]
-    lo_q, hi_q = np.quantile(means, [(1 - ci) / 2, (1 + ci) / 2], axis=0)  # R type 7
-    return {"boot_std_error": means.std(axis=0, ddof=1), "boot_ci_low": lo_q, "boot_ci_high": hi_q}
+        return {"means": out}
+
+    return draws.map(statistic, case_weights=case_w)["means"]
+
+
+def _percentiles(draws: np.ndarray, ci: float) -> dict[str, np.ndarray]:
+    draws = draws[np.isfinite(draws).all(axis=1)]
+    lo_q, hi_q = np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2], axis=0)  # R type 7
+    return {"boot_std_error": draws.std(axis=0, ddof=1), "boot_ci_low": lo_q, "boot_ci_high": hi_q}
 
 
 def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str = "wave",
                  before: object = 1, after: object = 2, by: str | Sequence[str] | None = None, *,
-                 scale: ScaleArg = DEFAULT_SCALE, ci: float = 0.95, weights: WeightsArg = "pls") -> pd.DataFrame:
+                 scale: ScaleArg = DEFAULT_SCALE, ci: float = 0.95, weights: WeightsArg = "pls",
+                 cluster: str | None = None, case_weights: str | None = None) -> pd.DataFrame:
     """Wave-over-wave change of the 0–100 index per construct (and segment), Welch t-test.
 
     Both waves are scored with the same weights (those of ``pls``) and the same scale (given,
     or inferred from all rows of ``data``), so a change is a change in answers only.
+    ``cluster`` / ``case_weights`` as :func:`index_scores` (default: the fit's): weighted wave
+    means; with clusters the SE of the change is cluster-robust (an account answering in both
+    waves counts once, its two waves correlated), df G − 1.
 
     Returns
     -------
     One row per (segment and) construct: the ``by`` columns, construct, n_before, n_after,
     index_before, index_after, change (after − before), std_error (sqrt(s₁²/n₁ + s₂²/n₂)), df
-    (Welch–Satterthwaite), t, p_value (two-sided), ci_low, ci_high (Welch t interval at ``ci``).
+    (Welch–Satterthwaite), t, p_value (two-sided), ci_low, ci_high (Welch t interval at
+    ``ci``), caveat. When ``pls.bootstrap`` exists, ``by`` is None and ``data`` is the fitted
+    data, also boot_std_error, boot_ci_low, boot_ci_high of the change over the fit's resamples.
 
     References
     ----------
@@ -294,109 +350,38 @@ def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str 
     if not 0 < ci < 1:
         raise InputError(f"ci={ci!r} must be between 0 and 1 (0.95 for 95 % intervals)")
     values = respondent_index(data, spec, pls, scale=scale, weights=weights)
+    w, codes = design_arrays(data, pls, cluster, case_weights)
     keys, groups = _groups(data, by)
     in_wave = {label: (data[wave] == label).to_numpy() for label in (before, after)}
     rows = []
     for key, pos in groups:
         for name in spec.names:
-            v = values[name].to_numpy()
-            a, b = (v[pos][in_wave[label][pos] & ~np.isnan(v[pos])] for label in (before, after))
-            row = {**dict(zip(keys, key)), "construct": name, "n_before": a.size, "n_after": b.size,
-                   "index_before": a.mean() if a.size else np.nan,
-                   "index_after": b.mean() if b.size else np.nan}
-            row.update(_welch(b, a, ci))
+            v = values[name].to_numpy()[pos]
+            sel = [in_wave[label][pos] & ~np.isnan(v) for label in (before, after)]
+            a, b = (v[s] for s in sel)
+            row = {**dict(zip(keys, key)), "construct": name, "n_before": a.size, "n_after": b.size}
+            if w is None and codes is None:
+                row.update(index_before=a.mean() if a.size else np.nan,
+                           index_after=b.mean() if b.size else np.nan, **welch(b, a, ci))
+            else:
+                row.update(change_interval(v, sel, None if w is None else w[pos],
+                                          None if codes is None else codes[pos], ci))
             rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["caveat"] = out["construct"].map(_caveats(data, spec, pls, scale, weights)).astype(object)
+    out["caveat"] = out["caveat"].where(out["caveat"].notna(), None)
+    if by is None and pls.bootstrap is not None and _is_fitted_data(data, pls):
+        _check_boot_cluster(pls, data, codes)
+        means = _bootstrap_means(data, spec, pls, scale, weights, [in_wave[before], in_wave[after]], w)
+        out = out.assign(**_percentiles(means[:, 1] - means[:, 0], ci))
+    return out
 
 
-def _welch(after: np.ndarray, before: np.ndarray, ci: float) -> dict[str, float]:
-    if after.size < 2 or before.size < 2:  # no variance estimate: only the change, if any
-        change = after.mean() - before.mean() if after.size and before.size else np.nan
-        return {"change": change, **dict.fromkeys(("std_error", "df", "t", "p_value", "ci_low",
-                                                   "ci_high"), np.nan)}
-    res = stats.ttest_ind(after, before, equal_var=False)
-    interval = res.confidence_interval(confidence_level=ci)
-    se = np.sqrt(after.var(ddof=1) / after.size + before.var(ddof=1) / before.size)
-    return {"change": after.mean() - before.mean(), "std_error": se, "df": float(res.df),
-            "t": float(res.statistic), "p_value": float(res.pvalue),
-            "ci_low": float(interval.low), "ci_high": float(interval.high)}
+def __getattr__(name: str):  # noqa: ANN202
+    # Transition: ipma moved to importance.py; analysis.py and the package's lazy table still
+    # import it from here until they name the new module.
+    if name in ("ipma", "QUADRANTS"):
+        from kamreport.satisfaction import importance
 
-
-def ipma(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, *, target: str = "Satisfaction",
-         scale: ScaleArg = DEFAULT_SCALE, level: Literal["construct", "item"] = "construct") -> pd.DataFrame:
-    """Importance–performance map analysis of ``target`` (Ringle & Sarstedt 2016).
-
-    Performance is the 0–100 index (mean over ``data``'s respondents, as
-    :func:`index_scores`). Importance is the *unstandardized* total effect on ``target`` of
-    the rescaled (0–100) latent scores, i.e. the total effect one gets by OLS on the scores
-    ``L_j = Σ u·y / Σ u`` (Ringle & Sarstedt, step 3). Because ``L_j = (100 / U_j) · score_j +
-    const`` with ``U_j = Σ_i w_i (max_i − min_i) / sd_i`` (the score has variance 1 on the
-    fitted data), the unstandardized total effect is the PLS total effect times
-    ``U_source / U_target``; the tests check this against the direct regression. Item level:
-    importance of an item = its rescaled weight × its construct's unstandardized total effect;
-    performance = the item's mean on 0–100.
-
-    Parameters
-    ----------
-    data, spec, pls : the survey, the model and its PLS fit.
-    target : the construct explained (default "Satisfaction"); it needs antecedents.
-    scale : see :func:`item_scale`.
-    level : "construct" (every construct with a total effect on ``target``) or "item" (their
-        items).
-
-    Returns
-    -------
-    One row per construct (or item): construct (and item, weight), importance,
-    importance_std (standardized total effect), performance, quadrant, potential, priority.
-    ``quadrant`` relative to the mean importance and mean performance of the rows (ties count
-    as high): "concentrate here" (high importance, low performance), "keep up" (high, high),
-    "low priority" (low, low), "possible overkill" (low importance, high performance).
-    ``potential`` = importance × (100 − performance): points of ``target`` gained if the
-    performance rose to 100. ``priority``: 1, 2, ... the "concentrate here" rows first, each
-    group by potential, largest first.
-
-    References
-    ----------
-    Ringle & Sarstedt (2016), *IMDS* 116(9), 1865–1886; Hair, Sarstedt, Ringle & Gudergan
-    (2018), *Advanced Issues in PLS-SEM* (IPMA chapter).
-    """
-    if target not in spec.names:
-        raise InputError(f"target {target!r} is not a construct of the model ({', '.join(spec.names)})")
-    te = pls.total_effects[pls.total_effects["target"] == target].set_index("source")["estimate"]
-    if te.empty:
-        raise InputError(f"target {target!r} has no antecedents; choose an endogenous construct "
-                         f"({', '.join(spec.endogenous)})")
-    if level not in ("construct", "item"):
-        raise InputError(f"level={level!r} is not 'construct' or 'item'")
-    bounds = item_scale(data, spec, scale)
-    rw = rescaled_weights(spec, pls, bounds)
-    items, owner = list(spec.items), {i: c.name for c in spec.constructs for i in c.items}
-    w = pls.weights.set_index("item")["weight"].reindex(items)
-    u = (w * (bounds["max"] - bounds["min"]) / pls.item_sds.reindex(items)).groupby(owner).sum()
-    sources = [n for n in spec.names if n in te.index]
-    importance = pd.Series({s: te[s] * u[s] / u[target] for s in sources})
-    perf = _index_values(data, spec, bounds, rw).mean()
-    if level == "construct":
-        out = pd.DataFrame({"construct": sources, "importance": importance.to_numpy(),
-                            "importance_std": te[sources].to_numpy(),
-                            "performance": perf[sources].to_numpy()})
-    else:
-        y = pd.DataFrame(_rescaled_items(data, spec, bounds), columns=items)
-        out = pd.DataFrame([{"construct": s, "item": i, "weight": rw[i],
-                             "importance": rw[i] * importance[s],
-                             "importance_std": w[i] * te[s],  # d target_z / d item_z
-                             "performance": y[i].mean()}
-                            for s in sources for i in spec.construct(s).items])
-    return _quadrants(out)
-
-
-def _quadrants(out: pd.DataFrame) -> pd.DataFrame:
-    high_i = out["importance"] >= out["importance"].mean()
-    high_p = out["performance"] >= out["performance"].mean()
-    quadrant = np.select([high_i & ~high_p, high_i & high_p, ~high_i & ~high_p],
-                         list(QUADRANTS[:3]), QUADRANTS[3])
-    out = out.assign(quadrant=quadrant, potential=out["importance"] * (100 - out["performance"]))
-    order = out.assign(_focus=out["quadrant"] != QUADRANTS[0]).sort_values(
-        ["_focus", "potential"], ascending=[True, False], kind="stable").index
-    priority = pd.Series(np.arange(1, len(out) + 1), index=order)
-    return out.assign(priority=priority.reindex(out.index).to_numpy())
+        return getattr(importance, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -245,7 +245,7 @@ def quality(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult | None = None, *
     if pls is None:
         pls = fit_pls(data, spec)
     z = validity.standardized_items(data, spec, pls)
-    corr = validity.item_correlations(z)
+    corr = validity.item_correlations(z, None if pls.case_weights is None else pls.case_weights.to_numpy())
     reliability = reliability_table(data, spec, pls, corr)
     htmt = validity.htmt_table(corr, spec, absolute=absolute_htmt)
     htmt_ci = (None if pls.bootstrap is None else

@@ -8,10 +8,15 @@ Conventions (they reproduce SmartPLS 2/3 and seminr to ~1e-8 on ``mobi``; see DE
 data and scores are standardized with the same (n - 1) variance, so weights and scores have
 sample variance 1; the algorithm's own conventions (initial weights, inner weighting schemes,
 stopping rule, modes A and B) are listed in :mod:`kamreport.satisfaction.plsalgorithm`.
+
+Beyond SmartPLS's defaults: ``consistent=True`` applies PLSc (:mod:`.plsc`), ``cluster=``
+resamples whole clusters and ``weights=`` weights the rows (:mod:`.bootstrap`, input checks in
+:mod:`.plsinput`), and every fit lists its specific indirect effects (:mod:`.mediation`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -19,8 +24,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kamreport.errors import ConvergenceError, InputError
+from kamreport.errors import ConvergenceError, InputError, ModelError
 from kamreport.satisfaction import bootstrap as boot
+from kamreport.satisfaction import plsc, plsinput
+from kamreport.satisfaction.mediation import specific_indirect_effects
 from kamreport.satisfaction.plsalgorithm import (Structure, Weighting, derived, outer_weights,
                                                  regress)
 from kamreport.satisfaction.spec import ModelSpec
@@ -44,6 +51,13 @@ class PlsResult:
     by the item mean (``missing="mean"``), or, for ``"pairwise"``, the missing cells (estimation
     uses pairwise correlations; only the scores treat those cells as the mean). ``bootstrap``:
     None or the raw resample arrays (:class:`~kamreport.satisfaction.bootstrap.BootstrapDraws`).
+    ``specific_indirect_effects``: every chain of two or more paths (source, via, target,
+    estimate, std_error, ci_low, ci_high, p_value, direct, direct_p, type; see
+    :mod:`~kamreport.satisfaction.mediation`). ``consistent``: PLSc was applied (paths, R², f²,
+    construct correlations, total / indirect effects and the loadings of reflective blocks are
+    the corrected ones; ``rho_a`` the reliabilities used). ``cluster``: the cluster label of each
+    row when the bootstrap resampled clusters; ``case_weights``: the row weights of a weighted
+    fit (scaled to mean 1), else None.
     """
 
     paths: pd.DataFrame
@@ -67,6 +81,20 @@ class PlsResult:
     item_means: pd.Series
     item_sds: pd.Series
     bootstrap: boot.BootstrapDraws | None = None
+    consistent: bool = False
+    rho_a: pd.Series | None = None
+    cluster: pd.Series | None = None
+    case_weights: pd.Series | None = None
+
+    @functools.cached_property
+    def specific_indirect_effects(self) -> pd.DataFrame:
+        """Every chain of two or more paths with its bootstrap interval, p-value and mediation
+        type (:func:`~kamreport.satisfaction.mediation.specific_indirect_effects`); computed on
+        first access, so fits that never look (PLSpredict, permutations) do not pay for it."""
+        direct = None if self.bootstrap is None else {
+            c: self.paths[c].to_numpy() for c in ("p_value", "ci_low", "ci_high")}
+        return specific_indirect_effects(list(self.spec.names), Structure.of(self.spec),
+                                         self.paths["estimate"].to_numpy(), direct, self.bootstrap)
 
 
 # -- the public estimator -----------------------------------------------------------------------
@@ -85,6 +113,9 @@ def fit_pls(
     n_jobs: int = -1,
     progress: bool = False,
     strict: bool = False,
+    consistent: bool = False,
+    cluster: str | None = None,
+    weights: str | None = None,
 ) -> PlsResult:
     """Estimate a PLS path model (Lohmöller's algorithm), optionally with bootstrap inference.
 
@@ -109,6 +140,16 @@ def fit_pls(
     n_jobs : worker threads for >= 1000 resamples (-1 = all cores; smaller runs use one).
     progress : show a tqdm progress bar while bootstrapping.
     strict : raise ConvergenceError instead of returning ``converged=False``.
+    consistent : apply PLSc (Dijkstra & Henseler 2015) to reflective (mode A) blocks of two or
+        more items: paths, R² and loadings disattenuated by rho_A, in every resample too
+        (:mod:`~kamreport.satisfaction.plsc`).
+    cluster : column of ``data`` (e.g. "account_id"): the bootstrap (and BCa's jackknife)
+        resamples whole clusters instead of rows, for respondents nested in accounts; p-values
+        then use G - 1 degrees of freedom (G clusters). Needs at least 2 clusters.
+    weights : column of ``data`` with non-negative case weights (survey / post-stratification):
+        weighted means and covariances (Becker & Ismail 2016), scaled to mean 1; each resample
+        weights a row by its draw count times its weight. Integer weights give the estimates
+        of the data with rows repeated that often.
 
     Returns
     -------
@@ -120,7 +161,10 @@ def fit_pls(
     ----------
     Lohmöller (1989), *Latent Variable Path Modeling with Partial Least Squares*, ch. 2;
     Tenenhaus, Esposito Vinzi, Chatelin & Lauro (2005), *CSDA* 48(1), 159-205 (algorithm,
-    sign changes); Hair, Hult, Ringle & Sarstedt (2022), *A Primer on PLS-SEM*, 3rd ed. (f²).
+    sign changes); Hair, Hult, Ringle & Sarstedt (2022), *A Primer on PLS-SEM*, 3rd ed. (f²);
+    Becker & Ismail (2016), "Accounting for sampling weights in PLS path modeling", *European
+    Management J.* 34(6), 606–617; Cameron, Gelbach & Miller (2008), *Rev. Econ. Stat.* 90(3)
+    (cluster bootstrap).
 
     Examples
     --------
@@ -136,33 +180,51 @@ def fit_pls(
     >>> fit.converged, fit.r2.round(2).to_dict()
     (True, {'Y': 0.39})
 
+    Respondents nested in accounts (here 3 per account), and PLSc:
+
+    >>> by_account = fit_pls(df.assign(account=np.arange(300) // 3), spec, bootstrap=500,
+    ...                      seed=1, cluster="account")
+    >>> by_account.bootstrap.n_units, bool(by_account.paths.std_error[0] > 0)
+    (100, True)
+    >>> round(float(fit_pls(df, spec, consistent=True).paths.estimate[0]), 2)  # disattenuated
+    0.8
+
     With mobi, ``fit_pls(mobi, ecsi(), bootstrap=5000, seed=1)`` reproduces SmartPLS's paths,
     weights, loadings and total effects to ~1e-8 and takes about 0.3 s.
     """
-    _check_options(weighting, missing, ci, alpha, tol, max_iter, bootstrap)
-    x, replaced = _item_matrix(data, spec, missing)
-    means, sds = np.nanmean(x, axis=0), np.nanstd(x, axis=0, ddof=1)  # n - 1, as the scores
+    plsinput.check_options(weighting, missing, ci, alpha, tol, max_iter, bootstrap)
+    case_w = plsinput.case_weights(data, weights)
+    codes, labels = plsinput.clusters(data, cluster)
+    x, replaced = plsinput.item_matrix(data, spec, missing, case_w)
+    means, sds = plsinput.moments(x, case_w)
     constant = [i for i, sd in zip(spec.items, sds) if not sd > 1e-12]
     if constant:
         raise InputError(f"item(s) {', '.join(constant)} do not vary (zero variance); drop them "
                          "from the model or check the data")
     z = (x - means) / sds
     st = Structure.of(spec)
-    s = boot.weighted_correlations(z, np.ones((1, len(z))))[0]
-    _check_correlations(s[0], spec, st)
+    row_w = np.ones(len(z)) if case_w is None else case_w
+    s = boot.weighted_correlations(z, row_w[None])[0]
+    plsinput.check_correlations(s[0], spec, st)
     w, converged, iterations = outer_weights(s, st, weighting, tol, max_iter)
     if strict and not converged[0]:
         raise ConvergenceError(f"PLS did not converge in {max_iter} iterations (tol {tol:g}); "
                                "raise max_iter, loosen tol or check the model")
-    est = {k: v[0] for k, v in derived(s, w, st).items()}
+    est = derived(s, w, st)
+    est = {k: v[0] for k, v in (plsc.consistent(s, est, st) if consistent else est).items()}
+    if consistent and not (est["rho_a"] > 0).all():
+        bad = ", ".join(np.array(spec.names)[~(est["rho_a"] > 0)])
+        raise ModelError(f"rho_A of {bad} is not positive, so PLSc cannot correct it; check the "
+                         "items' signs or use consistent=False")
     draws = None
     if bootstrap:
         draws = _bootstrap(z, means, sds, st, w[0], weighting, tol, max_iter, bootstrap, seed, ci,
-                           alpha, n_jobs, progress)
+                           alpha, n_jobs, progress, consistent, codes, case_w, cluster)
     scores = np.nan_to_num(z) @ (w[0][:, None] * st.mask)
-    scores = (scores - scores.mean(axis=0)) / scores.std(axis=0, ddof=1)
+    centre = row_w @ scores / row_w.sum()
+    scores = (scores - centre) / np.sqrt(row_w @ (scores - centre) ** 2 / (row_w.sum() - 1))
     items, names = list(spec.items), list(spec.names)
-    tables = _tables(spec, st, est, draws, len(z))
+    tables = _tables(spec, st, est, draws)
     n_pred = np.array([len(st.preds[j]) for j in st.endogenous])
     endo = list(spec.endogenous)
     r2 = pd.Series(est["r2"], index=endo, name="r2")
@@ -180,94 +242,34 @@ def fit_pls(
         spec=spec, n=len(z), missing=missing, missing_replaced=replaced,
         item_means=pd.Series(means, index=items, name="mean"),
         item_sds=pd.Series(sds, index=items, name="sd"), bootstrap=draws,
+        consistent=consistent,
+        rho_a=pd.Series(est["rho_a"], index=names, name="rho_a") if consistent else None,
+        cluster=None if labels is None else pd.Series(labels, index=data.index, name=cluster),
+        case_weights=None if case_w is None else pd.Series(case_w, index=data.index, name=weights),
     )
-
-
-def _check_options(weighting: str, missing: str, ci: str, alpha: float, tol: float,
-                   max_iter: int, bootstrap: int) -> None:
-    for name, value, allowed in (("weighting", weighting, ("path", "factorial", "centroid")),
-                                 ("missing", missing, ("mean", "pairwise", "error")),
-                                 ("ci", ci, ("percentile", "bca"))):
-        if value not in allowed:
-            raise InputError(f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}")
-    if not 0 < alpha < 1:
-        raise InputError(f"alpha={alpha!r} must be between 0 and 1 (0.05 for 95 % intervals)")
-    if not tol > 0 or int(max_iter) < 1 or int(bootstrap) < 0 or int(bootstrap) == 1:
-        raise InputError(f"tol={tol!r}, max_iter={max_iter!r}, bootstrap={bootstrap!r}: need "
-                         "tol > 0, max_iter >= 1 and bootstrap 0 or >= 2")
-
-
-def _item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str) -> tuple[np.ndarray, pd.Series]:
-    """The item columns as float64 (missing cells NaN, or the item mean for missing="mean")."""
-    if not isinstance(data, pd.DataFrame):
-        raise InputError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    spec.validate_data(data.columns)
-    items = list(spec.items)
-    dup = sorted(set(data.columns[data.columns.duplicated()]) & set(items))
-    if dup:
-        raise InputError(f"data has duplicate column(s) {', '.join(dup)}; rename them")
-    frame = data[items]
-    for item, dtype in frame.dtypes.items():
-        if pd.api.types.is_numeric_dtype(dtype):
-            continue
-        col = frame[item]
-        if not col.isna().all():
-            row = (pd.to_numeric(col, errors="coerce").isna() & col.notna()).idxmax()
-            raise InputError(f"item column {item!r} is not numeric (row {row!r}: {col[row]!r}); "
-                             "recode it to numbers or declare the code missing")
-    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(x).any():
-        raise InputError(f"item column(s) {', '.join(np.array(items)[np.isinf(x).any(0)])} hold "
-                         "infinite values; replace them by valid answers or missing")
-    na = np.isnan(x)
-    replaced = pd.Series(na.sum(axis=0), index=items, name="missing_replaced")
-    if missing == "error" and na.any():
-        first = data.index[na.any(axis=1)][:5].tolist()
-        raise InputError(f"missing values in item(s) {', '.join(replaced[replaced > 0].index)} "
-                         f"(first rows {first}); fill them or use missing='mean' or 'pairwise'")
-    empty = [i for i, k in zip(items, (~na).sum(axis=0)) if k < 2]
-    n_min = max(3, 2 + max([len(spec.predecessors(e)) for e in spec.endogenous] or [0]),
-                1 + max([len(c.items) for c in spec.constructs if c.mode == "B"] or [0]))
-    if len(x) < n_min:
-        raise InputError(f"too few observations: {len(x)} rows; this model needs at least {n_min} "
-                         "(more than its largest regression)")
-    if empty:
-        raise InputError(f"item(s) {', '.join(empty)} have fewer than 2 answers; drop them or "
-                         "collect more data")
-    if missing == "mean" and na.any():
-        x = np.where(na, np.nanmean(x, axis=0), x)
-    return x, replaced
-
-
-def _check_correlations(s: np.ndarray, spec: ModelSpec, st: Structure) -> None:
-    if not np.isfinite(s).all():
-        i, k = np.argwhere(~np.isfinite(s))[0]
-        raise InputError(f"items {spec.items[i]} and {spec.items[k]} have too few rows answered "
-                         "together for a correlation; use missing='mean' or drop one of them")
-    for j in st.mode_b:
-        blk = st.blocks[j]
-        if np.linalg.cond(s[np.ix_(blk, blk)]) > 1e12:
-            raise InputError(f"the items of composite {spec.names[j]!r} are perfectly collinear; "
-                             "drop redundant items or make the construct reflective ('=~')")
 
 
 def _bootstrap(z: np.ndarray, means: np.ndarray, sds: np.ndarray, st: Structure, w0: np.ndarray,
                weighting: Weighting, tol: float, max_iter: int, n_resamples: int,
                seed: int | None, ci: Literal["percentile", "bca"], alpha: float, n_jobs: int,
-               progress: bool) -> boot.BootstrapDraws:
+               progress: bool, consistent: bool, clusters: np.ndarray | None,
+               case_w: np.ndarray | None, cluster: str | None) -> boot.BootstrapDraws:
     def fit_stack(s: np.ndarray) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):  # a degenerate resample (constant item) gives NaN
             w, converged, iterations = outer_weights(s, st, weighting, tol, max_iter)
             flips = (w * w0) @ st.mask < 0  # construct-level sign alignment with the estimate
             out = derived(s, np.where(flips[:, st.owner], -w, w), st)
+            if consistent:
+                out = plsc.consistent(s, out, st)
         return {**out, "converged": converged, "iterations": iterations, "sign_flips": flips}
 
     return boot.bootstrap_correlations(z, means, sds, fit_stack, n_resamples, seed=seed, ci=ci,
-                                       alpha=alpha, n_jobs=n_jobs, progress=progress)
+                                       alpha=alpha, n_jobs=n_jobs, progress=progress,
+                                       clusters=clusters, case_weights=case_w, cluster=cluster)
 
 
 def _tables(spec: ModelSpec, st: Structure, est: dict[str, np.ndarray],
-            draws: boot.BootstrapDraws | None, n: int) -> dict[str, pd.DataFrame]:
+            draws: boot.BootstrapDraws | None) -> dict[str, pd.DataFrame]:
     """paths, loadings, weights, total and indirect effects (+ bootstrap columns)."""
     names = np.array(spec.names)
     k = len(names)
@@ -291,7 +293,7 @@ def _tables(spec: ModelSpec, st: Structure, est: dict[str, np.ndarray],
             labels = {"source": names[source], "target": names[target]}
         columns = {**labels, column: pick(est)}
         if draws is not None:
-            columns.update(boot.summarize(pick(est), pick(draws.draws), n, ci=draws.ci,
+            columns.update(boot.summarize(pick(est), pick(draws.draws), draws.n_units, ci=draws.ci,
                                           alpha=draws.alpha, jackknife=pick(draws.jackknife)))
         out[key] = pd.DataFrame(columns)
     return out

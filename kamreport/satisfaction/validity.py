@@ -26,17 +26,6 @@ from kamreport.satisfaction.spec import ModelSpec
 
 #: Relative tolerance when checking that ``data`` is the data ``pls`` was fitted on.
 SAME_DATA_RTOL = 1e-9
-#: Resamples processed at once, at most (bounds the (block, p, p) stacks in memory) ...
-RESAMPLE_BLOCK = 250
-#: ... and fewer for large samples, so that a block's (block, n) count matrix stays < 32 MB.
-_BLOCK_CELLS = 4_000_000
-
-
-def resample_block(n: int) -> int:
-    """How many resamples of ``n`` rows to process at once."""
-    return max(1, min(RESAMPLE_BLOCK, _BLOCK_CELLS // max(n, 1)))
-
-
 def standardized_items(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult) -> np.ndarray:
     """The model's items standardized as ``pls`` standardized them, shape (n, p).
 
@@ -53,8 +42,12 @@ def standardized_items(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult) -> n
     x = data[list(spec.items)].to_numpy(dtype=np.float64, na_value=np.nan)
     means, sds = pls.item_means.to_numpy(), pls.item_sds.to_numpy()
     with np.errstate(all="ignore"):
-        same = (len(x) == pls.n and data.index.equals(pls.scores.index)
-                and np.allclose(np.nanmean(x, axis=0), means, rtol=SAME_DATA_RTOL, atol=1e-12))
+        same = len(x) == pls.n and data.index.equals(pls.scores.index)
+        if same:
+            w = np.ones(len(x)) if pls.case_weights is None else pls.case_weights.to_numpy()
+            present = ~np.isnan(x)
+            observed = (np.where(present, x, 0.0) * w[:, None]).sum(0) / (present * w[:, None]).sum(0)
+            same = np.allclose(observed, means, rtol=SAME_DATA_RTOL, atol=1e-12)
     if not same:
         raise InputError(f"data ({len(x)} rows) is not the data pls was fitted on ({pls.n} rows; "
                          "other row index or item means); pass the same data frame or refit with fit_pls")
@@ -62,9 +55,11 @@ def standardized_items(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult) -> n
     return np.nan_to_num(z) if pls.missing == "mean" else z
 
 
-def item_correlations(z: np.ndarray) -> np.ndarray:
-    """(p, p) item correlation matrix of standardized items (pairwise where NaN)."""
-    return boot.weighted_correlations(z, np.ones((1, len(z))))[0][0]
+def item_correlations(z: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:
+    """(p, p) item correlation matrix of standardized items (pairwise where NaN; weighted when
+    ``case_weights`` (n,) are given, as a weighted PLS fit)."""
+    w = np.ones(len(z)) if case_weights is None else np.asarray(case_weights, dtype=np.float64)
+    return boot.weighted_correlations(z, w[None])[0][0]
 
 
 def _blocks(spec: ModelSpec) -> list[np.ndarray]:
@@ -131,8 +126,9 @@ def htmt_intervals(z: np.ndarray, spec: ModelSpec, draws: boot.BootstrapDraws,
                    htmt: pd.DataFrame, *, absolute: bool = True) -> pd.DataFrame:
     """Percentile bootstrap intervals of HTMT from the fit's own resamples.
 
-    Each resample's item correlations come from the same row indices the PLS bootstrap drew
-    (``draws.indices``), so the interval is reproducible from the fit's seed. Resamples with a
+    Each resample's item correlations come from the same rows (or clusters) the PLS bootstrap
+    drew (``draws.indices``, with the fit's case weights), so the interval is reproducible from
+    the fit's seed. Resamples with a
     non-finite HTMT (e.g. an item constant in the resample) are left out. Level: ``1 −
     draws.alpha`` (two-sided), quantiles by linear interpolation (R type 7, as seminr).
 
@@ -141,13 +137,11 @@ def htmt_intervals(z: np.ndarray, spec: ModelSpec, draws: boot.BootstrapDraws,
     Long DataFrame, one row per pair of reflective constructs (upper triangle in model
     order): construct_a, construct_b, pair ("A~B"), htmt, ci_low, ci_high, n_resamples.
     """
-    n = z.shape[0]
-    parts = []
-    step = resample_block(n)
-    for lo in range(0, draws.n_resamples, step):
-        counts = boot.counts_from_indices(draws.indices[lo:lo + step], n)
-        parts.append(htmt_stack(boot.weighted_correlations(z, counts)[0], spec, absolute=absolute))
-    stack = np.concatenate(parts)
+    def statistic(counts: np.ndarray, rows: slice) -> dict[str, np.ndarray]:
+        return {"htmt": htmt_stack(boot.weighted_correlations(z, counts)[0], spec,
+                                   absolute=absolute)}
+
+    stack = draws.map(statistic)["htmt"]
     names = list(spec.names)
     levels = np.array([draws.alpha / 2, 1 - draws.alpha / 2])
     rows = []

@@ -197,3 +197,29 @@ def test_weighted_correlations_match_numpy():
         np.testing.assert_allclose(corr[b], np.corrcoef(z[idx[b]], rowvar=False), atol=1e-12)
         np.testing.assert_allclose(mean[b], z[idx[b]].mean(axis=0), atol=1e-12)
         np.testing.assert_allclose(sd[b], z[idx[b]].std(axis=0, ddof=1), atol=1e-12)
+
+
+def test_one_block_rule_and_loop():
+    """block_size is the one block rule (250, fewer for large n, at least 8); run_blocks hands
+    each statistic its counts (and, with_rows, the slice of resamples), and the result does not
+    depend on the block size; BootstrapDraws.counts expands clusters and multiplies case weights."""
+    assert boot.block_size(250) == 250 and boot.block_size(100_000) == 40
+    assert boot.block_size(10**9) == 8
+    idx = boot.draw_indices(30, 17, 0)
+
+    def stat(counts, rows):  # noqa: ANN001, ANN202
+        return {"sum": counts @ np.arange(30.0), "pos": np.arange(rows.start, rows.stop)}
+
+    a = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat, block=4,
+                        with_rows=True)
+    b = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17, stat,
+                        block=250, with_rows=True)
+    plain = boot.run_blocks(lambda lo, hi: boot.counts_from_indices(idx[lo:hi], 30), 17,
+                            lambda counts: {"sum": counts @ np.arange(30.0)})
+    assert np.array_equal(plain["sum"], a["sum"])  # one-argument statistics keep working
+    assert np.array_equal(a["sum"], b["sum"]) and a["pos"].tolist() == list(range(17))
+    clusters = np.array([0, 0, 1, 2, 2, 2])
+    draws = boot.BootstrapDraws(np.array([[2, 2, 0]], np.int32), {}, clusters=clusters,
+                                case_weights=np.array([1.0, 2, 1, 1, 1, 0.5]))
+    assert draws.counts(0, 1).tolist() == [[1, 2, 0, 2, 2, 1]]
+    assert draws.jackknife_counts(0, 3)[2].tolist() == [1, 2, 1, 0, 0, 0]
