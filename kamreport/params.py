@@ -72,6 +72,7 @@ class DataSources(_Strict):
     account_key: str = "account_id"     # the column linking survey, accounts and transactions
     account_name: str = "account_name"  # the accounts' name column, where there is one
     personal_columns: tuple[str, ...] = ()   # other names of people/firms, pseudonymized too
+    weight: str | None = None           # survey weight column: weighted PLS and indices
     survey_table: str | None = None
 
     @model_validator(mode="after")

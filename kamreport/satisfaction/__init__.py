@@ -21,7 +21,7 @@ _API = {
     "Thresholds": "measurement",
     "index_scores": "index",
     "index_change": "index",
-    "ipma": "index",
+    "ipma": "importance",
 }
 
 __all__ = sorted(_API)

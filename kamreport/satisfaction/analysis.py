@@ -8,21 +8,19 @@ package; this module only chains them with the report's parameters, so notebooks
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from kamreport.data.schemas import Codebook
 from kamreport.errors import KamreportError, ModelError
-from kamreport.satisfaction.index import index_change, index_scores, ipma
+from kamreport.satisfaction.importance import ipma
+from kamreport.satisfaction.index import index_change, index_scores
 from kamreport.satisfaction.measurement import QualityResult, quality
 from kamreport.satisfaction.pls import PlsResult, fit_pls
 from kamreport.satisfaction.presets import PRESETS
 from kamreport.satisfaction.spec import ModelSpec
-_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])   # warnings we raise, not third parties''' noise
 
 
 def model_spec(codebook: Codebook, *, preset: str = "ecsi", text: str | None = None) -> ModelSpec:
@@ -77,6 +75,7 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
                          preset: str = "ecsi", weighting: str = "path", bootstrap: int = 1000,
                          seed: int | None = 2026, target: str = "Satisfaction", segment: str | None = None,
                          wave: str | None = None, waves: Sequence | None = None, cbsem: bool = False,
+                         cluster: str | None = None, weights: str | None = None,
                          progress: bool = False) -> SatisfactionAnalysis:
     """Run the satisfaction analysis.
 
@@ -91,9 +90,13 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
     wave, waves : column of the survey wave, and the two waves to compare (default: the first
         and last value present)
     cbsem : also fit the covariance-based model (semopy, lavaan-checked fit indices)
+    cluster : column of the account each respondent answers for: the bootstrap (paths and
+        indices) resamples whole accounts, so the intervals are not too narrow
+    weights : column of survey weights (weighted PLS and indices)
     """
     spec = check_model(survey, codebook, spec=spec, preset=preset, target=target)
-    pls = fit_pls(survey, spec, weighting=weighting, bootstrap=bootstrap, seed=seed, progress=progress)
+    pls = fit_pls(survey, spec, weighting=weighting, bootstrap=bootstrap, seed=seed, progress=progress,
+                  cluster=cluster, weights=weights)
     scale = (codebook.scale.min, codebook.scale.max)
     by_segment = index_scores(survey, spec, pls, by=segment, scale=scale) if segment else None
     change = None
@@ -109,13 +112,12 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
             cb_result = fit_cbsem(survey, spec)
         except KamreportError as exc:  # reported in the report, never silently dropped
             cb_error = str(exc)
-    with warnings.catch_warnings(record=True) as caught:  # caveats go into the result, not stderr
-        warnings.simplefilter("always")
-        quality_result = quality(survey, spec, pls)
-        overall = index_scores(survey, spec, pls, scale=scale)
-        by_construct = ipma(survey, spec, pls, target=target, scale=scale)
-        by_item = ipma(survey, spec, pls, target=target, scale=scale, level="item")
-    notes = tuple(dict.fromkeys(str(w.message) for w in caught if w.filename.startswith(_PACKAGE_DIR)))
+    quality_result = quality(survey, spec, pls)
+    overall = index_scores(survey, spec, pls, scale=scale)
+    by_construct = ipma(survey, spec, pls, target=target, scale=scale)
+    by_item = ipma(survey, spec, pls, target=target, scale=scale, level="item")
+    tables = [t for t in (overall, by_segment, change, by_construct, by_item) if t is not None]
+    notes = tuple(dict.fromkeys(c for t in tables for c in t["caveat"].dropna()))
     return SatisfactionAnalysis(
         spec=spec, pls=pls, quality=quality_result, index=overall, index_by_segment=by_segment,
         index_change=change, ipma=by_construct, ipma_items=by_item, target=target, segment=segment, wave=wave,

@@ -375,13 +375,3 @@ def index_change(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult, wave: str 
         means = _bootstrap_means(data, spec, pls, scale, weights, [in_wave[before], in_wave[after]], w)
         out = out.assign(**_percentiles(means[:, 1] - means[:, 0], ci))
     return out
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    # Transition: ipma moved to importance.py; analysis.py and the package's lazy table still
-    # import it from here until they name the new module.
-    if name in ("ipma", "QUADRANTS"):
-        from kamreport.satisfaction import importance
-
-        return getattr(importance, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,8 @@ import pytest
 from kamreport.errors import InputError
 from kamreport.satisfaction.index import index_change, index_scores
 from kamreport.satisfaction.pls import fit_pls
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
+from kamreport.satisfaction.spec import ModelSpec
 
 SPEC = ecsi()
 

@@ -12,7 +12,7 @@ import pytest
 from kamreport.errors import InputError
 from kamreport.satisfaction.importance import QUADRANTS, ipma
 from kamreport.satisfaction.pls import PlsResult, fit_pls
-from kamreport.satisfaction.spec import ecsi
+from kamreport.satisfaction.presets import ecsi
 
 SPEC = ecsi()
 

@@ -250,8 +250,3 @@ def test_caveats_are_a_column_not_warnings(mobi, fit):
     assert clean.caveat.isna().all() and columns.index("caveat") > columns.index("ci_high")
 
 
-def test_ipma_still_importable_from_index():
-    """Transition: ipma moved to importance.py; kamreport.satisfaction.index.ipma still resolves."""
-    from kamreport.satisfaction import importance, index
-
-    assert index.ipma is importance.ipma

@@ -11,7 +11,7 @@ from kamreport.errors import InputError
 from kamreport.satisfaction.importance import ipma
 from kamreport.satisfaction.index import index_change, index_scores
 from kamreport.satisfaction.pls import fit_pls
-from kamreport.satisfaction.spec import ecsi
+from kamreport.satisfaction.presets import ecsi
 
 SPEC = ecsi()
 TABLES = ("paths", "loadings", "weights", "total_effects", "indirect_effects")
