@@ -63,9 +63,10 @@ def transactions(demo_dir) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def clean_days(transactions) -> pd.DataFrame:
-    """Purchase days: duplicates and non-positive rows dropped, same-day orders summed."""
-    clean = transactions.drop_duplicates()
+def clean_days(demo) -> pd.DataFrame:
+    """Purchase days of the model's draws: duplicates and non-positive rows dropped, same-day
+    orders summed (the written file adds the account review's planted accounts)."""
+    clean = demo.model_transactions.drop_duplicates()
     clean = clean[clean["amount"] > 0]
     return clean.groupby(["account_id", "order_date"], as_index=False)["amount"].sum()
 
@@ -148,7 +149,8 @@ def test_shapes_and_columns(demo_dir, survey, transactions, demo):
     assert list(survey.columns) == (["respondent_id", "account_id", "wave", "survey_date", "respondent_role"]
                                     + _items(demo) + kano + ["comment"])
     assert len(survey) == 1500 and survey["respondent_id"].is_unique
-    assert list(transactions.columns) == TX_COLUMNS and len(transactions) == 300_000
+    assert list(transactions.columns) == TX_COLUMNS
+    assert len(transactions) - demo.stats["rows_planted"] == 300_000    # the model's rows, exactly
     assert set(survey["account_id"]) <= set(accounts["account_id"])
     assert set(transactions["account_id"]) == set(accounts["account_id"])
     assert set(accounts["region"]) == {"华东", "华南", "华北", "西部", "海外"}
@@ -225,16 +227,19 @@ def test_sum_score_correlations_follow_the_model(demo, survey):
     assert (observed[lower] - implied[lower] < 0.02).all() and (observed[lower] - implied[lower] > -0.08).all()
 
 
-def test_sum_score_ols_close_to_true_paths(demo, survey):
-    scores = _sum_scores(demo, survey)
+def test_sum_score_ols_close_to_true_paths(demo):
+    # the model's draws (before the review's planting), as the CSV reads them (floats)
+    scores = _sum_scores(demo, demo.model_survey.astype({c: "float64" for c in _items(demo)}))
     for target in dict.fromkeys(t for _, t, _ in demo.truth.paths):
         sources = [(s, v) for s, t, v in demo.truth.paths if t == target]
         coef = np.linalg.lstsq(scores[[s for s, _ in sources]].to_numpy(), scores[target].to_numpy(), rcond=None)[0]
         np.testing.assert_allclose(coef, [v for _, v in sources], atol=0.05, err_msg=target)
 
 
-def test_pls_recovers_true_paths(demo, survey):
-    """Brief: PLS on the mean-replaced items recovers the latent paths within 0.05."""
+def test_pls_recovers_true_paths(demo):
+    """Brief: PLS on the mean-replaced items recovers the latent paths within 0.05 (the model's
+    draws, before the account review's planting)."""
+    survey = demo.model_survey.astype({c: "float64" for c in _items(demo)})
     from kamreport.satisfaction import pls
     from kamreport.satisfaction import spec as spec_module
 
@@ -276,7 +281,12 @@ def test_kano_designed_category_is_modal(survey, demo):
 
 # --- transactions ---------------------------------------------------------------------------------
 
-def test_purchase_days_are_exactly_the_generated_ones(demo, transactions, clean_days):
+def test_purchase_days_are_exactly_the_generated_ones(demo):
+    """On the model's draws; the planted accounts of the written file are checked below."""
+    transactions = demo.model_transactions
+    clean = transactions.drop_duplicates()
+    clean = clean[clean["amount"] > 0]
+    clean_days = clean.groupby(["account_id", "order_date"], as_index=False)["amount"].sum()
     truth = demo.account_truth.set_index("account_id")
     per_account = clean_days.groupby("account_id").agg(days=("order_date", "size"), first=("order_date", "min"),
                                                         last=("order_date", "max"))
@@ -288,6 +298,11 @@ def test_purchase_days_are_exactly_the_generated_ones(demo, transactions, clean_
     start, end = pd.Timestamp(demo.truth.start_date), pd.Timestamp(demo.truth.end_date)
     assert transactions["order_date"].between(start, end).all()
     assert (per_account["first"] < start + pd.Timedelta(weeks=demo.truth.cohort_weeks)).all()
+
+
+def test_written_transactions_are_the_planted_ones(demo, transactions):
+    """The file holds the planted version: same rows as DemoData.transactions."""
+    pd.testing.assert_frame_equal(transactions, demo.transactions.reset_index(drop=True), check_dtype=False)
 
 
 def test_dirt_counts_as_documented(demo, transactions):
@@ -370,7 +385,8 @@ def test_readme_lists_the_true_parameters(demo_dir, demo):
 def test_invariants_any_size(seed, n_accounts, n_respondents, target):
     data = make_demo_data(seed, n_accounts=n_accounts, n_respondents=n_respondents, n_transactions_target=target)
     assert len(data.accounts) == n_accounts and len(data.survey) == n_respondents
-    tx = data.transactions
+    assert len(data.transactions) - len(data.model_transactions) == data.stats["rows_planted"]
+    tx = data.model_transactions
     assert len(tx) == max(target, data.stats["tx_purchase_days"] + data.truth.n_returns
                           + data.truth.n_zero_amount + data.truth.n_duplicates)
     clean = tx.drop_duplicates()

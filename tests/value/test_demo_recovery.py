@@ -16,9 +16,12 @@ def demo():
 @pytest.mark.parametrize("end", ["calibration_end", "end_date"])
 def test_true_parameters_in_confidence_intervals(demo, end):
     """Recovery through the whole pipe: raw order lines (with returns, zero amounts and duplicate
-    rows) -> customer_summary -> maximum likelihood; Wald 95% intervals from the fits' SEs."""
+    rows) -> customer_summary -> maximum likelihood; Wald 95% intervals from the fits' SEs. The
+    accounts planted for the account review are no model draws and are left out."""
     truth = demo.truth
-    summary = customer_summary(demo.transactions, customer="account_id", date="order_date", amount="amount",
+    planted = set(demo.account_truth.loc[demo.account_truth["planted"].notna(), "account_id"])
+    drawn = demo.transactions[~demo.transactions["account_id"].isin(planted)]
+    summary = customer_summary(drawn, customer="account_id", date="order_date", amount="amount",
                                order_id="order_id", observation_end=getattr(truth, end))
     bg, gg = fit_bgnbd(summary), fit_gamma_gamma(summary)
     expected = {

@@ -9,7 +9,7 @@ the codebook and README in ``files``.
 Examples
 --------
 >>> data = make_demo_data(7, n_accounts=40, n_respondents=200, n_transactions_target=5_000)
->>> len(data.transactions), sorted(data.truth.paths)[0][:2]
+>>> len(data.transactions) - data.stats["rows_planted"], sorted(data.truth.paths)[0][:2]
 (5000, ('Complaints', 'Loyalty'))
 """
 
@@ -29,6 +29,7 @@ import pandas as pd
 
 from kamreport.data.demo.accounts import account_attributes, draw_accounts
 from kamreport.data.demo.files import codebook_dict, codebook_yaml, readme_text
+from kamreport.data.demo.planted import plant
 from kamreport.data.demo.survey import draw_survey
 from kamreport.data.demo.transactions import draw_transactions
 from kamreport.data.demo.truth import DemoTruth, default_truth
@@ -54,7 +55,10 @@ class DemoData:
     latent : true latent ECSI scores per respondent (respondent_id + one column per construct)
     account_truth : per account: lambda_week, dropout_p, nu, mean_day_value, first/last purchase,
         n_purchase_days, n_calibration_days, alive_at_end
-    stats : realised counts (rows, missing answers, dirt, purchase days, top-20 % revenue share ...)
+    stats : realised counts of the model-drawn data (rows, missing answers, dirt, purchase days,
+        top-20 % revenue share ...), the planted accounts and ``rows_planted``
+    model_survey, model_transactions : the tables as the models drew them, before the accounts of
+        :mod:`kamreport.data.demo.planted` were planted (what the truths describe exactly)
     """
 
     accounts: pd.DataFrame
@@ -65,6 +69,8 @@ class DemoData:
     latent: pd.DataFrame
     account_truth: pd.DataFrame
     stats: Mapping[str, Any]
+    model_survey: pd.DataFrame | None = None
+    model_transactions: pd.DataFrame | None = None
 
 
 def top_share(values: np.ndarray, fraction: float = 0.2) -> float:
@@ -116,8 +122,9 @@ def make_demo_data(seed: int = 2026, *, n_accounts: int = 400, n_respondents: in
         survey) draws from its own spawned child generator
     n_accounts, n_respondents : accounts (>= 20) and survey respondents (>= 100, split over two waves)
     years : length of the transaction window in years of 52 weeks (calibration = first 3/4)
-    n_transactions_target : rows of ``transactions`` (order lines + dirt rows); reached exactly unless
-        it is below the number of purchase days
+    n_transactions_target : rows of the model-drawn transactions (order lines + dirt rows); reached
+        exactly unless it is below the number of purchase days. The accounts planted for the
+        account review then add and remove rows: ``stats["rows_planted"]`` is the net change
 
     Returns
     -------
@@ -135,15 +142,21 @@ def make_demo_data(seed: int = 2026, *, n_accounts: int = 400, n_respondents: in
     """
     truth = default_truth(seed, n_accounts=n_accounts, n_respondents=n_respondents, years=years,
                           n_transactions_target=n_transactions_target)
-    rng_accounts, rng_tx, rng_attributes, rng_survey = np.random.default_rng(truth.seed).spawn(4)
+    rng_accounts, rng_tx, rng_attributes, rng_survey, rng_plant = np.random.default_rng(truth.seed).spawn(5)
     draw = draw_accounts(truth, rng_accounts)
     tx = draw_transactions(truth, draw, rng_tx)
     accounts = account_attributes(truth, draw, tx.per_account, rng_attributes)
     survey = draw_survey(truth, accounts, draw, rng_survey)
-    stats = _stats(truth, accounts, survey.frame, tx.frame, tx.account_truth, tx.n_purchase_days, tx.n_order_lines)
-    return DemoData(accounts=accounts, survey=survey.frame, transactions=tx.frame,
+    planted = plant(truth, survey.frame, tx.frame, tx.account_truth, rng_plant)
+    group = {a: g for g, ids in planted.groups.items() for a in ids}
+    account_truth = tx.account_truth.assign(planted=tx.account_truth["account_id"].map(group))
+    stats = _stats(truth, accounts, survey.frame, tx.frame, account_truth, tx.n_purchase_days, tx.n_order_lines)
+    stats["planted"] = {g: [str(a) for a in ids] for g, ids in planted.groups.items()}
+    stats["rows_planted"] = len(planted.transactions) - len(tx.frame)
+    return DemoData(accounts=accounts, survey=planted.survey, transactions=planted.transactions,
                     codebook=MappingProxyType(codebook_dict(truth)), truth=truth, latent=survey.latent,
-                    account_truth=tx.account_truth, stats=MappingProxyType(stats))
+                    account_truth=account_truth, stats=MappingProxyType(stats),
+                    model_survey=survey.frame, model_transactions=tx.frame)
 
 
 def _write_tables(data: DemoData, folder: Path) -> None:

@@ -172,4 +172,25 @@ def readme_text(truth: DemoTruth, frames: Mapping[str, pd.DataFrame], stats: Map
         "of revenue in margin class 高. `service_demand` follows size, `price_sensitivity` the inverse margin "
         "propensity, `partnership_willingness` the account's loyalty effect (1-5 with noise). "
         "`contract_start`: 0-45 days before the first order.", "",
+        *_planted_section(stats),
     ])
+
+
+def _planted_section(stats: Mapping[str, Any]) -> list[str]:
+    """What the account review must find (kamreport.data.demo.planted), account by account."""
+    from kamreport.data.demo.planted import AT_RISK_DROP, NEW_DAYS
+
+    planted = stats.get("planted")
+    if not planted:
+        return []
+    return [
+        "## Planted for the account review", "",
+        "Not draws of the models above (tests of the BG/NBD and Gamma-Gamma truths leave them out):", "",
+        f"- **at risk** (high value, falling satisfaction): wave-2 respondents of these top-5 % accounts answer "
+        f"the Satisfaction and Quality items {AT_RISK_DROP:g} points lower: {', '.join(planted['at_risk'])}",
+        f"- **exploration** (考察期): small accounts whose first order falls in the last {NEW_DAYS} days: "
+        f"{', '.join(planted['exploration'])}",
+        "- **build-up** (形成期): their last 90 days repeat their earlier orders (twice the purchase days): "
+        f"{', '.join(planted['build_up'])}",
+        "- all four loyalty types and declining accounts (衰退期, dropouts) come from the model itself.", "",
+    ]
