@@ -164,11 +164,11 @@ def test_ecsi_default_semopy_solution_is_caught(mobi: pd.DataFrame,
                                                 ecsi_fit: CbsemResult) -> None:
     """semopy's default (SLSQP) stops at a wrong ECSI solution and reports success.
 
-    The cascade rejects it and keeps trust-constr's, which matches lavaan 0.6.14; alone, the
-    SLSQP solution is flagged (check=False) or refused (check=True).
+    Our Fisher scoring, first in the cascade, reaches lavaan 0.6.14's solution at once; semopy's
+    SLSQP solution alone is flagged (check=False) or refused (check=True).
     """
-    assert ecsi_fit.converged and ecsi_fit.solver == "trust-constr"
-    assert ecsi_fit.attempts[0].startswith("SLSQP") and "not at a minimum" in ecsi_fit.attempts[0]
+    assert ecsi_fit.converged and ecsi_fit.solver == "scoring" and len(ecsi_fit.attempts) == 1
+    assert "converged, proper" in ecsi_fit.attempts[0]
     wrong = fit_cbsem(mobi, ecsi(), solver="SLSQP", check=False)
     assert not wrong.converged and "not at a minimum" in wrong.warnings[0]
     assert wrong.fit["chi2"] > ecsi_fit.fit["chi2"] + 0.05

@@ -1,0 +1,1 @@
+"""MLR placeholder."""
