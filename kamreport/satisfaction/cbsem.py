@@ -166,7 +166,7 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
     items, n_dropped = prepare_data(data, spec, missing)
     raw = items.to_numpy()
     n, p = raw.shape
-    fiml, means = missing == "fiml", missing == "fiml" or estimator == "MLR"
+    fiml = means = missing == "fiml"  # lavaan: a mean structure with FIML only
     centre, sd = np.nanmean(raw, axis=0), np.nanstd(raw, axis=0)
     z = (raw - centre) / sd  # the optimiser sees standardized items: better conditioned
     alias = {name: f"v{i}" for i, name in enumerate((*spec.items, *spec.names))}
@@ -216,7 +216,7 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
         observed = _observed_information(disc, best.x)
         errors = standard_errors(observed)
         if estimator == "MLR":
-            robust = cb_robust.robust(disc, structure, best.x, z, observed, fit, h1)
+            robust = cb_robust.robust(disc, best.x, z, observed, fit, sample_z, mean_z, means)
             errors = robust.std_errors
             fit = fit | robust.fit
     unit = dict(zip(names, sd)) | {c.name: sd[names.index(c.items[0])] for c in spec.constructs}
