@@ -21,7 +21,7 @@ errors (expected information for ML; observed for FIML and MLR, as lavaan), fit 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -69,6 +69,8 @@ class CbsemResult:
     spec, residual_covariances : the model. missing, n_dropped : the missing-data rule, its drops.
     estimator : "ML" or "MLR". n_used : respondents in the likelihood. proper : no Heywood
         case or other improper estimate (the notes are in ``warnings``).
+    implied_mean : the implied item means (FIML), else None. information : the expected
+        information of the free parameters. fitted : internals for :func:`modification_indices`.
     """
 
     estimates: pd.DataFrame
@@ -89,6 +91,19 @@ class CbsemResult:
     proper: bool = True
     implied_mean: pd.Series | None = None
     information: np.ndarray | None = None  # expected information of the free parameters
+    fitted: Fitted | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What follow-up computations need (modification indices): the structure, the fitted
+    discrepancy and estimate on the standardized items, and the items' SDs."""
+
+    structure: Structure
+    labels: tuple[tuple[str, str, str], ...]
+    x: np.ndarray
+    discrepancy: Discrepancy
+    sd: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -231,7 +246,8 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
         spec=spec, residual_covariances=pairs, missing=missing, n_dropped=n_dropped,
         estimator=estimator, n_used=n, proper=not best.improper,
         implied_mean=pd.Series(centre + sd * best.mean, index=names) if means else None,
-        information=best.information)
+        information=best.information,
+        fitted=Fitted(structure, tuple(labels), best.x, disc, sd))
 
 
 # -- fitting ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@
 #         (4) hs_fiml     the same CFA on lavaan_hs_missing.csv (HS with 10 % of the x1-x9 cells
 #                         set missing completely at random, seed 2026), missing = "ml";
 #         (5) hs_mlr, poldem_mlr, hs_mlr_fiml  estimator = "MLR" (the last with missing = "ml");
-#         (6) lavaan_<hs_cfa|poldem>_modindices.csv  modindices() of (3) and (2);
+#         (6) lavaan_<hs_cfa|poldem|ecsi_mobi>_modindices.csv  modindices() of (3), (2), (1);
 #         (7) lavaan_hs_invariance.csv  the invariance ladder of the lavaan tutorial: the CFA by
 #                         school, configural / metric (group.equal = "loadings") / scalar
 #                         (+ "intercepts"), fitMeasures() and lavTestLRT() per step.
@@ -78,7 +78,8 @@ ecsi <- '
   Loyalty      ~ Image + Satisfaction + Complaints
   CUSCO ~~ 0*CUSCO
 '
-write_fit(sem(ecsi, data = mobi), "ecsi_mobi")
+ecsi_fit <- sem(ecsi, data = mobi)
+write_fit(ecsi_fit, "ecsi_mobi")
 
 # (2) Political Democracy (Bollen 1989, p. 332; lavaan tutorial "SEM") ------------------------
 write.csv(PoliticalDemocracy, file.path(out_dir, "lavaan_PoliticalDemocracy.csv"),
@@ -129,6 +130,7 @@ write_mi <- function(fit, name) {
 }
 write_mi(cfa(hs_model, data = hs), "hs_cfa")
 write_mi(sem(poldem, data = PoliticalDemocracy), "poldem")
+write_mi(ecsi_fit, "ecsi_mobi")
 
 # (7) measurement invariance by school (lavaan tutorial "Multiple groups") --------------------
 configural <- cfa(hs_model, data = hs, group = "school")
