@@ -114,6 +114,19 @@ def new_model(description: str, p: int) -> Any:
 
 
 @contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run BLAS single-threaded: CB-SEM's matrices are small, and OpenBLAS threads on them cost
+    more than they bring (ECSI/mobi: 5x slower with 2 threads on a busy 2-core machine)."""
+    try:
+        from threadpoolctl import threadpool_limits  # with scikit-learn (via pingouin)
+    except ImportError:  # pragma: no cover - no control, numpy's default threads
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@contextmanager
 def quiet() -> Iterator[None]:
     """Silence semopy's root-logger messages and scipy's warnings during one fit (restored)."""
     previous = logging.root.manager.disable

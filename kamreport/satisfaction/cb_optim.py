@@ -183,7 +183,7 @@ def fisher_scoring(disc: Discrepancy, x0: np.ndarray, lower: np.ndarray, *, max_
         h, g = curvature[np.ix_(free, free)], grad[free]
         scale = np.sqrt(np.maximum(np.diag(h), 1e-300))
         hs = h / np.outer(scale, scale)
-        step = -np.linalg.lstsq(hs + ridge * np.eye(len(free)), g / scale, rcond=1e-14)[0] / scale
+        step = -_solve_psd(hs + ridge * np.eye(len(free)), g / scale) / scale
         promise = -float(g @ step)
         if disc.n_total * promise / 2 < tol and (age == 0 or promise >= 0):
             return Scoring(x, f, iteration, True)
@@ -220,6 +220,15 @@ def fisher_scoring(disc: Discrepancy, x0: np.ndarray, lower: np.ndarray, *, max_
         age += 1
         x, f, grad = trial, f_trial, new_grad
     return Scoring(x, f, max_iter, False)
+
+
+def _solve_psd(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve by Cholesky; least squares when the matrix is singular or indefinite."""
+    try:
+        factor = np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(matrix, rhs, rcond=1e-14)[0]
+    return np.linalg.solve(factor.T, np.linalg.solve(factor, rhs))
 
 
 def start_values(structure: Structure, labels: list[tuple[str, str, str]], cov: np.ndarray,

@@ -54,11 +54,11 @@ class Structure:
     def matrices(self, x: np.ndarray) -> list[np.ndarray]:
         """B, Lambda, Psi, Theta, nu, alpha at the parameter vector ``x``."""
         out = [m.copy() for m in self.fixed]
-        for value, where in zip(x, self.locations):
-            for code, r, c in where:
-                out[code][r, c] = value
+        for code, (i, r, c) in self._index.items():
+            if len(i):
+                out[code][r, c] = x[i]
                 if code in (PSI, THETA):
-                    out[code][c, r] = value
+                    out[code][c, r] = x[i]
         return out
 
     def implied(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -30,8 +30,8 @@ from scipy import optimize, stats
 
 from kamreport.errors import ConvergenceError, InputError
 from kamreport.satisfaction import cb_checks, cb_fiml, cb_robust
-from kamreport.satisfaction.cb_input import (check_model, new_model, prepare_data, quiet,
-                                             semopy_syntax)
+from kamreport.satisfaction.cb_input import (check_model, new_model, one_blas_thread,
+                                             prepare_data, quiet, semopy_syntax)
 from kamreport.satisfaction.cb_optim import Block, Discrepancy, fisher_scoring, start_values
 from kamreport.satisfaction.cb_structure import Structure, from_semopy, with_intercepts
 from kamreport.satisfaction.fitindices import fit_measures, standard_errors, std_all
@@ -170,6 +170,15 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
     >>> cb.solver, round(cb.fit["chi2"], 2), cb.fit["df"]
     ('scoring', 575.57, 241.0)
     """
+    with one_blas_thread():
+        return _fit_cbsem(data, spec, estimator, solver, missing, check, residual_covariances,
+                          gradient_tol, max_iter)
+
+
+def _fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, estimator: str,
+               solver: str | Sequence[str], missing: str, check: bool,
+               residual_covariances: Sequence[tuple[str, str]], gradient_tol: float,
+               max_iter: int) -> CbsemResult:
     spec, pairs = check_model(spec, residual_covariances)
     if estimator not in ("ML", "MLR") or missing not in ("listwise", "fiml", "error"):
         raise InputError(f"estimator={estimator!r}, missing={missing!r}: CB-SEM supports "

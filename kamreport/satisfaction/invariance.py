@@ -33,7 +33,8 @@ import pandas as pd
 from scipy import stats
 
 from kamreport.errors import InputError
-from kamreport.satisfaction.cb_input import check_model, new_model, prepare_data, semopy_syntax
+from kamreport.satisfaction.cb_input import (check_model, new_model, one_blas_thread,
+                                             prepare_data, semopy_syntax)
 from kamreport.satisfaction.cb_optim import Block, Discrepancy, fisher_scoring, start_values
 from kamreport.satisfaction.cb_structure import ALPHA, Structure, from_semopy, with_intercepts
 from kamreport.satisfaction.fitindices import chi2_indices, likelihood_measures
@@ -99,6 +100,13 @@ def measurement_invariance(data: pd.DataFrame, spec: ModelSpec | str, group: str
     >>> ladder.table["chi2"].round(2).tolist(), ladder.level
     ([115.85, 124.04, 164.1], 'metric')
     """
+    with one_blas_thread():
+        return _ladder(data, spec, group, residual_covariances, max_iter)
+
+
+def _ladder(data: pd.DataFrame, spec: ModelSpec | str, group: str,
+            residual_covariances: Sequence[tuple[str, str]], max_iter: int
+            ) -> InvarianceResult:
     spec, pairs = check_model(spec, residual_covariances)
     if not isinstance(data, pd.DataFrame) or group not in data.columns:
         raise InputError(f"group column {group!r} is not in the data; name one of its columns")

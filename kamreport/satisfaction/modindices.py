@@ -26,7 +26,8 @@ import pandas as pd
 from kamreport.errors import InputError
 from kamreport.satisfaction.cb_optim import Discrepancy
 from kamreport.satisfaction.cb_structure import BETA, LAMBDA, PSI, THETA, Structure
-from kamreport.satisfaction.cbsem import CbsemResult
+from kamreport.satisfaction.cb_input import one_blas_thread
+from kamreport.satisfaction.cbsem import CbsemResult, Fitted
 
 
 def _candidates(structure: Structure) -> list[tuple[tuple[int, int, int], tuple[str, str, str]]]:
@@ -83,6 +84,11 @@ def modification_indices(result: CbsemResult, *, minimum: float = 0.0) -> pd.Dat
     fitted = result.fitted
     if fitted is None:
         raise InputError("the result carries no fitted model; refit it with fit_cbsem")
+    with one_blas_thread():
+        return _indices(fitted, minimum)
+
+
+def _indices(fitted: Fitted, minimum: float) -> pd.DataFrame:
     base, disc, x = fitted.structure, fitted.discrepancy, fitted.x
     candidates = _candidates(base)
     k = len(x)
