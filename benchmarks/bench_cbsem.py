@@ -100,10 +100,10 @@ for (name in names(jobs)) {
 def ensure_lavaan() -> str:
     """The Rscript path, installing R and lavaan from Debian if needed."""
     check = ["Rscript", "-e", "suppressPackageStartupMessages(library(lavaan))"]
-    if shutil.which("Rscript") and subprocess.run(check, capture_output=True).returncode == 0:
+    if shutil.which("Rscript") and subprocess.run(check, check=False, capture_output=True).returncode == 0:
         return str(shutil.which("Rscript"))
     install = ["apt-get", "install", "-y", "r-base-core", "r-cran-lavaan"]
-    if subprocess.run(install, capture_output=True).returncode != 0:
+    if subprocess.run(install, check=False, capture_output=True).returncode != 0:
         subprocess.run(["apt-get", "update"], capture_output=True, check=True)
         subprocess.run(install, capture_output=True, check=True)
     return str(shutil.which("Rscript"))

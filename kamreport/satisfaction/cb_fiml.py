@@ -76,7 +76,7 @@ def m2ll(blocks: tuple[Block, ...], mean: np.ndarray, cov: np.ndarray) -> float:
     """``sum_b n_b [log|Sigma_b| + tr(Sigma_b^-1 (S_b + d_b d_b'))]`` at ``mean, cov``."""
     total = 0.0
     for b in blocks:
-        sigma = cov[np.ix_(b.index, b.index)]
+        sigma = cov[b.grid]
         d = b.mean - mean[b.index]
         _, logdet = np.linalg.slogdet(sigma)
         total += b.n * (logdet + np.trace(np.linalg.solve(sigma, b.cov + np.outer(d, d))))
@@ -106,23 +106,24 @@ def saturated(z: np.ndarray, tol: float = 1e-12, max_iter: int = 10_000) -> Satu
     n, p = z.shape
     mean = np.nanmean(z, axis=0)
     cov = np.diag(np.nanvar(z, axis=0))
+    plan = []  # per pattern: observed, missing and their index grids
+    for b in blocks:
+        o, m = b.index, np.setdiff1d(np.arange(p), b.index)
+        plan.append((b, o, m, b.grid, np.ix_(m, o), np.ix_(o, m), np.ix_(m, m)))
     converged, iteration = False, 0
     for iteration in range(1, max_iter + 1):
         first, second = np.zeros(p), np.zeros((p, p))
-        for b in blocks:
-            o = b.index
-            m = np.setdiff1d(np.arange(p), o)
+        for b, o, m, oo, mo, om, mm in plan:
             filled_mean = np.empty(p)
             filled_mean[o] = b.mean
             part = np.zeros((p, p))
-            part[np.ix_(o, o)] = b.cov
+            part[oo] = b.cov
             if len(m):
-                coef = np.linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, m)]).T  # Sigma_mo Soo^-1
+                coef = np.linalg.solve(cov[oo], cov[om]).T  # Sigma_mo Sigma_oo^-1
                 filled_mean[m] = mean[m] + coef @ (b.mean - mean[o])
-                part[np.ix_(m, o)] = coef @ b.cov
-                part[np.ix_(o, m)] = part[np.ix_(m, o)].T
-                part[np.ix_(m, m)] = (coef @ b.cov @ coef.T + cov[np.ix_(m, m)]
-                                      - coef @ cov[np.ix_(o, m)])
+                part[mo] = coef @ b.cov
+                part[om] = part[mo].T
+                part[mm] = coef @ b.cov @ coef.T + cov[mm] - coef @ cov[om]
             first += b.n * filled_mean
             second += b.n * (part + np.outer(filled_mean, filled_mean))
         new_mean = first / n

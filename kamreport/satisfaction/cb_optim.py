@@ -43,6 +43,10 @@ class Block:
     n: float
     mean: np.ndarray
     cov: np.ndarray  # about the block's own mean, divided by n
+    grid: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "grid", np.ix_(self.index, self.index))
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class Discrepancy:
             if len(b.index) == len(mu):
                 yield b, (sigma, mu)
             else:
-                yield b, (sigma[np.ix_(b.index, b.index)], mu[b.index])
+                yield b, (sigma[b.grid], mu[b.index])
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """Gradient of F (analytic, no derivative matrices formed)."""
@@ -95,7 +99,7 @@ class Discrepancy:
             sigma, mu = moments[b.group]
             full = len(b.index) == len(mu)
             if not full:
-                sigma, mu = sigma[np.ix_(b.index, b.index)], mu[b.index]
+                sigma, mu = sigma[b.grid], mu[b.index]
             inverse = np.linalg.inv(sigma)
             c = b.cov
             weight = b.n / self.n_total
@@ -109,7 +113,7 @@ class Discrepancy:
                 ws[b.group] += weight * w
                 vs[b.group] += weight * v
             else:
-                ws[b.group][np.ix_(b.index, b.index)] += weight * w
+                ws[b.group][b.grid] += weight * w
                 vs[b.group][b.index] += weight * v
         return sum((s.gradient(x, w, v) for s, w, v in zip(self.structures, ws, vs)),
                    start=np.zeros(len(x)))
@@ -124,7 +128,7 @@ class Discrepancy:
             sigma, mu = moments[b.group]
             d_sigma, d_mu = derivatives[b.group]
             if len(b.index) != len(mu):
-                sigma = sigma[np.ix_(b.index, b.index)]
+                sigma = sigma[b.grid]
                 d_sigma, d_mu = d_sigma[:, b.index][:, :, b.index], d_mu[:, b.index]
             used = np.flatnonzero(np.any(d_sigma, axis=(1, 2)) | np.any(d_mu, axis=1))
             chol_inv = np.linalg.inv(np.linalg.cholesky(sigma))

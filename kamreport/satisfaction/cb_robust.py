@@ -47,6 +47,18 @@ class Robust:
     fit: dict[str, float]
 
 
+def _trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.ndarray,
+                    r1: np.ndarray, c1: np.ndarray, r2: np.ndarray, c2: np.ndarray) -> np.ndarray:
+    """``tr(A D_q B D_r)`` for the symmetric unit matrices ``D = E_ij + E_ji`` (``E_ii`` on the
+    diagonal) of the moments ``(r1[q], c1[q])`` and ``(r2[r], c2[r])``, via
+    ``tr(A E_ab B E_cd) = A_da B_bc``; ``first``/``second`` flag the diagonal moments."""
+    out = np.zeros((len(r1), len(r2)))
+    for x, y in ((r1, c1), (c1, r1)):
+        for u, v in ((r2, c2), (c2, r2)):
+            out += a[np.ix_(x, v)] * b[np.ix_(y, u)]  # A, B symmetric
+    return out / np.outer(1 + first, 1 + second)
+
+
 def _moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Casewise scores of the saturated moments (rows x moments) at ``sigma, mu``, and their
@@ -54,45 +66,45 @@ def _moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
 
     Moments: ``vech(Sigma)`` (lower triangle, row by row) and, with ``means``, ``mu``; without,
     the means are the sample means. Rows with missing answers contribute their observed items.
+    Per row, with ``e = x - mu``, ``u = Sigma^-1 e``: score ``-1/2 [tr(Sigma^-1 D) - u' D u]
+    + u' m``; Hessian ``1/2 [-tr(S^-1 Di S^-1 Dj) + 2 tr(S^-1 Di S^-1 e e' S^-1 Dj)] +
+    mi' S^-1 mj + (mi' S^-1 Dj u + transposed)`` (S = Sigma).
     """
     n, p = z.shape
     rows, cols = np.tril_indices(p)
-    q = len(rows) + (p if means else 0)
-    basis_s = np.zeros((q, p, p))
-    basis_s[np.arange(len(rows)), rows, cols] = 1.0
-    basis_s[np.arange(len(rows)), cols, rows] = 1.0
-    basis_m = np.zeros((q, p))
-    if means:
-        basis_m[len(rows) + np.arange(p), np.arange(p)] = 1.0
+    n_cov = len(rows)
+    q = n_cov + (p if means else 0)
     scores, info = np.zeros((n, q)), np.zeros((q, q))
     observed = ~np.isnan(z)
     patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
     for k, pattern in enumerate(patterns):
         o = np.flatnonzero(pattern)
         members = np.flatnonzero(np.ravel(inverse) == k)
-        inv = np.linalg.inv(sigma[np.ix_(o, o)])
-        x = z[np.ix_(members, o)]
-        e = x - (mu[o] if means else z[:, o].mean(axis=0))
-        u = e @ inv  # Sigma_o^-1 e per row
-        used = np.flatnonzero(np.any(basis_s[:, o][:, :, o], axis=(1, 2))
-                              | np.any(basis_m[:, o], axis=1))
-        d_s, d_m = basis_s[used][:, o][:, :, o], basis_m[used][:, o]
-        # score = -1/2 [tr(S^-1 D) - u' D u] + u' m
-        trace = np.einsum("ab,qba->q", inv, d_s)
-        quad = np.einsum("ia,qab,ib->iq", u, d_s, u)
-        scores[np.ix_(members, used)] = -0.5 * (trace[None, :] - quad) + u @ d_m.T
-        # Hessian of -logL: 1/2 sum_rows [-tr(S^-1 Di S^-1 Dj) + 2 tr(S^-1 C S^-1 Di S^-1 Dj)]
-        # + sum_rows [mi' S^-1 mj + 2 mi' S^-1 Dj S^-1 e] (symmetrised), C = e e' per row
         m = len(members)
-        c = e.T @ e
-        g = inv @ d_s  # S^-1 D
-        h = np.einsum("qab,rba->qr", g, g)
-        w = inv @ c @ inv
-        d_inv = d_s @ inv  # D S^-1
-        h2 = np.einsum("qab,bc,rca->qr", d_s, w, d_inv)
-        cross = np.einsum("qa,ab,rbc,c->qr", d_m, inv, d_inv, e.sum(axis=0))
-        block = 0.5 * (-m * h + 2 * h2) + m * d_m @ inv @ d_m.T + cross + cross.T
-        info[np.ix_(used, used)] += block
+        position = np.full(p, -1)
+        position[o] = np.arange(len(o))
+        used = np.flatnonzero(pattern[rows] & pattern[cols])  # covariance moments observed
+        ra, ca = position[rows[used]], position[cols[used]]
+        diagonal = (ra == ca).astype(float)
+        twice = 2.0 - diagonal
+        inv = np.linalg.inv(sigma[np.ix_(o, o)])
+        e = z[np.ix_(members, o)] - (mu[o] if means else z[:, o].mean(axis=0))
+        u = e @ inv
+        score = -0.5 * (inv[ra, ca] * twice - u[:, ra] * u[:, ca] * twice)
+        w = inv @ (e.T @ e) @ inv
+        h = _trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
+        h2 = _trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
+        block = 0.5 * (-m * h + 2 * h2)
+        if means:
+            scores[np.ix_(members, n_cov + o)] = u
+            v = u.sum(axis=0)
+            cross = (inv[:, ra] * v[ca] + inv[:, ca] * v[ra]) / (1 + diagonal)
+            index = np.concatenate([used, n_cov + o])
+            full = np.block([[block, cross.T], [cross, m * inv]])
+            info[np.ix_(index, index)] += full
+        else:
+            info[np.ix_(used, used)] += block
+        scores[np.ix_(members, used)] = score
     return scores, info
 
 

@@ -30,8 +30,14 @@ from scipy import optimize, stats
 
 from kamreport.errors import ConvergenceError, InputError
 from kamreport.satisfaction import cb_checks, cb_fiml, cb_robust
-from kamreport.satisfaction.cb_input import (check_model, new_model, one_blas_thread,
-                                             prepare_data, quiet, semopy_syntax)
+from kamreport.satisfaction.cb_input import (
+    check_model,
+    new_model,
+    one_blas_thread,
+    prepare_data,
+    quiet,
+    semopy_syntax,
+)
 from kamreport.satisfaction.cb_optim import Block, Discrepancy, fisher_scoring, start_values
 from kamreport.satisfaction.cb_structure import Structure, from_semopy, with_intercepts
 from kamreport.satisfaction.fitindices import fit_measures, standard_errors, std_all
@@ -119,6 +125,7 @@ class _Attempt:
     implied: np.ndarray
     mean: np.ndarray
     information: np.ndarray | None
+    observed: np.ndarray | None = None  # observed information N/2 d2F (all free parameters)
 
     @property
     def proper(self) -> bool:
@@ -237,7 +244,8 @@ def _fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, estimator: str,
     errors = (np.full(k, np.nan) if best.information is None
               else standard_errors(best.information))
     if fiml or estimator == "MLR":
-        observed = _observed_information(disc, best.x)
+        observed = (best.observed if best.observed is not None
+                    else _observed_information(disc, best.x))
         errors = standard_errors(observed)
         if estimator == "MLR":
             robust = cb_robust.robust(disc, best.x, z, observed, fit, sample_z, mean_z, means)
@@ -323,14 +331,18 @@ def _evaluate(method: str, x: np.ndarray, iterations: int, disc: Discrepancy,
     information = hessian * n / 2
     bound = (x - lower <= 1e-6) & (grad > 0)
 
+    full: list[np.ndarray] = []  # the observed Hessian of F, computed once when needed
+
     def observed(index: np.ndarray) -> np.ndarray:
-        return cb_checks.observed_hessian(_gradient(disc), x, index)
+        if not full:
+            full.append(cb_checks.observed_hessian(_gradient(disc), x))
+        return full[0][np.ix_(index, index)]
 
     problem = cb_checks.convergence_problem(x, grad, information, observed, bound, gradient_tol,
                                             n, [" ".join(label) for label in labels])
     improper = cb_checks.improper(rows, std, implied, latent, bound)
     return _Attempt(method, x, f_ml, iterations, problem, improper, rows, std, implied, mean,
-                    information)
+                    information, full[0] * n / 2 if full else None)
 
 
 # -- result -------------------------------------------------------------------------------------

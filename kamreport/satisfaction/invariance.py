@@ -33,8 +33,13 @@ import pandas as pd
 from scipy import stats
 
 from kamreport.errors import InputError
-from kamreport.satisfaction.cb_input import (check_model, new_model, one_blas_thread,
-                                             prepare_data, semopy_syntax)
+from kamreport.satisfaction.cb_input import (
+    check_model,
+    new_model,
+    one_blas_thread,
+    prepare_data,
+    semopy_syntax,
+)
 from kamreport.satisfaction.cb_optim import Block, Discrepancy, fisher_scoring, start_values
 from kamreport.satisfaction.cb_structure import ALPHA, Structure, from_semopy, with_intercepts
 from kamreport.satisfaction.fitindices import chi2_indices, likelihood_measures

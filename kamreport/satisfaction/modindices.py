@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from kamreport.errors import InputError
+from kamreport.satisfaction.cb_input import one_blas_thread
 from kamreport.satisfaction.cb_optim import Discrepancy
 from kamreport.satisfaction.cb_structure import BETA, LAMBDA, PSI, THETA, Structure
-from kamreport.satisfaction.cb_input import one_blas_thread
 from kamreport.satisfaction.cbsem import CbsemResult, Fitted
 
 
