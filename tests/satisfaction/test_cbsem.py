@@ -398,3 +398,30 @@ def test_rmsea_interval_brackets_the_estimate(chi2: float, df: int, n: int) -> N
     rmsea = np.sqrt(max(chi2 - df, 0.0) / (df * n))
     assert 0.0 <= low <= rmsea + 1e-9
     assert high >= rmsea - 1e-9 or high == 0.0
+
+
+# -- our optimiser ------------------------------------------------------------------------------
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.floats(0.5, 0.9), min_size=6, max_size=6), st.floats(-0.6, 0.6))
+def test_scoring_recovers_a_known_structure_first_time(loadings: list[float], path: float
+                                                       ) -> None:
+    """Data whose covariance is exactly a two-construct model: Fisher scoring (first in the
+    cascade) recovers its standardized loadings and path, chi2 0, no fallback solver needed."""
+    lam = np.zeros((6, 2))
+    lam[:3, 0], lam[3:, 1] = loadings[:3], loadings[3:]
+    phi = np.array([[1.0, path], [path, 1.0]])
+    sigma = lam @ phi @ lam.T
+    np.fill_diagonal(sigma, 1.0)
+    result = fit_cbsem(exact_sample(sigma, ["a1", "a2", "a3", "b1", "b2", "b3"]),
+                       "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\nB ~ A")
+    assert result.solver == "scoring" and len(result.attempts) == 1 and result.converged
+    assert result.fit["chi2"] == pytest.approx(0.0, abs=1e-6)
+    std = result.estimates.set_index(["lval", "op", "rval"])["std_all"]
+    assert np.allclose([std[("A", "=~", f"a{i}")] for i in (1, 2, 3)], loadings[:3], atol=1e-5)
+    assert std[("B", "~", "A")] == pytest.approx(path, abs=1e-5)
+
+
+def test_new_result_fields(poldem_fit: CbsemResult) -> None:
+    assert poldem_fit.estimator == "ML" and poldem_fit.n_used == 75 and poldem_fit.proper
+    assert poldem_fit.implied_mean is None and poldem_fit.information is not None
+    assert poldem_fit.information.shape == (31, 31)
