@@ -18,8 +18,8 @@ items:
 With missing answers (FIML) the moments are per pattern: the casewise scores and the
 information come from each respondent's observed items, ``A1``/``B1`` are evaluated at the EM
 estimate (lavaan's ``estimator = "MLR", missing = "ml"``: standard errors and scaled chi2 as
-lavaan). lavaan's robust CFI/TLI/RMSEA with missing data come from refitted, corrected models
-(Zhang & Savalei 2023), which are not implemented: they are NaN here.
+lavaan); the robust CFI/TLI/RMSEA are then lavaan's FIML-corrected ones
+(:mod:`kamreport.satisfaction.cb_fimlc`, Zhang & Savalei 2023).
 
 References
 ----------
@@ -47,7 +47,7 @@ class Robust:
     fit: dict[str, float]
 
 
-def _trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.ndarray,
+def trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.ndarray,
                     r1: np.ndarray, c1: np.ndarray, r2: np.ndarray, c2: np.ndarray) -> np.ndarray:
     """``tr(A D_q B D_r)`` for the symmetric unit matrices ``D = E_ij + E_ji`` (``E_ii`` on the
     diagonal) of the moments ``(r1[q], c1[q])`` and ``(r2[r], c2[r])``, via
@@ -59,7 +59,7 @@ def _trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.
     return out / np.outer(1 + first, 1 + second)
 
 
-def _moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
+def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Casewise scores of the saturated moments (rows x moments) at ``sigma, mu``, and their
     observed information (the Hessian of ``-logL``) there, summed over the rows.
@@ -92,8 +92,8 @@ def _moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
         u = e @ inv
         score = -0.5 * (inv[ra, ca] * twice - u[:, ra] * u[:, ca] * twice)
         w = inv @ (e.T @ e) @ inv
-        h = _trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
-        h2 = _trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
+        h = trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
+        h2 = trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
         block = 0.5 * (-m * h + 2 * h2)
         if means:
             scores[np.ix_(members, n_cov + o)] = u
@@ -109,7 +109,7 @@ def _moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
 
 
 def _delta(disc: Discrepancy, x: np.ndarray, p: int, means: bool) -> np.ndarray:
-    """d moments / d theta (moments x parameters), the moments of :func:`_moment_parts`."""
+    """d moments / d theta (moments x parameters), the moments of :func:`moment_parts`."""
     d_sigma, d_mu = disc.structures[0].derivatives(x)
     rows, cols = np.tril_indices(p)
     parts = [d_sigma[:, rows, cols].T]
@@ -136,7 +136,7 @@ def scaling_factor(h1_trace: float, z: np.ndarray, sigma: np.ndarray, mu: np.nda
     -------
     float
     """
-    scores, a_model = _moment_parts(z, sigma, mu, means)
+    scores, a_model = moment_parts(z, sigma, mu, means)
     a0 = delta.T @ a_model @ delta if information is None else information
     case = scores @ delta  # the model's casewise scores
     return (h1_trace - float(np.trace(np.linalg.solve(a0, case.T @ case)))) / df
@@ -144,7 +144,7 @@ def scaling_factor(h1_trace: float, z: np.ndarray, sigma: np.ndarray, mu: np.nda
 
 def h1_trace(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool) -> float:
     """``tr(A1^-1 B1)`` at the saturated estimate ``sigma, mu`` (sample or EM moments)."""
-    scores, a1 = _moment_parts(z, sigma, mu, means)
+    scores, a1 = moment_parts(z, sigma, mu, means)
     return float(np.trace(np.linalg.solve(a1, scores.T @ scores)))
 
 
@@ -168,7 +168,7 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
     n, p = z.shape
     sigma, mu = disc.structures[0].implied(x)
     delta = _delta(disc, x, p, means)
-    scores, _ = _moment_parts(z, sigma, mu, means)
+    scores, _ = moment_parts(z, sigma, mu, means)
     case_scores = scores @ delta  # casewise scores of the free parameters
     bread = np.linalg.inv(observed_information)
     variance = np.diag(bread @ (case_scores.T @ case_scores) @ bread)
@@ -197,6 +197,9 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
            "cfi_robust": 1.0 if denominator <= 0 else 1.0 - max(excess, 0.0) / denominator,
            "tli_robust": (1.0 - (excess / df) / (base_excess / base_df)) if df > 0 else 1.0,
            "rmsea_robust": float(np.sqrt(max(excess, 0.0) / (n * df))) if df > 0 else 0.0}
-    if means:  # lavaan's robust indices with missing data refit corrected models (not here)
-        out |= {"cfi_robust": np.nan, "tli_robust": np.nan, "rmsea_robust": np.nan}
+    if means and df > 0:  # with missing data lavaan corrects the robust indices (FIML-C)
+        from kamreport.satisfaction.cb_fimlc import corrected_indices  # it imports this module
+
+        out |= corrected_indices(z, h1_cov, h1_mean, (sigma, mu, delta, df),
+                                 (base_sigma, base_mu, base_delta, base_df))
     return Robust(errors, {k: float(v) for k, v in out.items()})
