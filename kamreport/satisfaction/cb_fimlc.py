@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamreport.satisfaction.cb_robust import moment_parts, trace_products
+from kamreport.satisfaction.cb_robust import trace_products
 
 
 def _complete_information(cov: np.ndarray) -> np.ndarray:
@@ -51,6 +51,7 @@ def _complete_f(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.nda
 
 
 def corrected_indices(z: np.ndarray, h1_cov: np.ndarray, h1_mean: np.ndarray,
+                      h1_parts: tuple[np.ndarray, np.ndarray],
                       model: tuple[np.ndarray, np.ndarray, np.ndarray, float],
                       baseline: tuple[np.ndarray, np.ndarray, np.ndarray, float]
                       ) -> dict[str, float]:
@@ -59,6 +60,8 @@ def corrected_indices(z: np.ndarray, h1_cov: np.ndarray, h1_mean: np.ndarray,
     Parameters
     ----------
     z : the data (NaN = missing). h1_cov, h1_mean : the EM saturated estimate.
+    h1_parts : casewise scores and observed information of the saturated moments there
+        (:func:`~kamreport.satisfaction.cb_robust.moment_parts`).
     model : (Sigma, mu, Delta, df) at the FIML estimate.
     baseline : (Sigma_B, mu_B, Delta_B, df_B) of the independence model at its estimate.
 
@@ -68,7 +71,7 @@ def corrected_indices(z: np.ndarray, h1_cov: np.ndarray, h1_mean: np.ndarray,
         rmsea_robust, cfi_robust, tli_robust, chi2_corrected, scaling_factor_corrected.
     """
     n = len(z)
-    scores, observed = moment_parts(z, h1_cov, h1_mean, True)
+    scores, observed = h1_parts
     wm, jm = observed / n, scores.T @ scores / n
     wc = _complete_information(h1_cov)
     wmi = np.linalg.inv(wm)

@@ -59,14 +59,14 @@ def trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.n
     return out / np.outer(1 + first, 1 + second)
 
 
-def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool,
+                 information: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Casewise scores of the saturated moments (rows x moments) at ``sigma, mu``, and their
     observed information (the Hessian of ``-logL``) there, summed over the rows.
 
     Moments: ``vech(Sigma)`` (lower triangle, row by row) and, with ``means``, ``mu``; without,
     the means are the sample means. Rows with missing answers contribute their observed items.
-    Per row, with ``e = x - mu``, ``u = Sigma^-1 e``: score ``-1/2 [tr(Sigma^-1 D) - u' D u]
+    With ``information=False`` the information is not computed (zeros). Per row, with ``e = x - mu``, ``u = Sigma^-1 e``: score ``-1/2 [tr(Sigma^-1 D) - u' D u]
     + u' m``; Hessian ``1/2 [-tr(S^-1 Di S^-1 Dj) + 2 tr(S^-1 Di S^-1 e e' S^-1 Dj)] +
     mi' S^-1 mj + (mi' S^-1 Dj u + transposed)`` (S = Sigma).
     """
@@ -91,12 +91,16 @@ def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
         e = z[np.ix_(members, o)] - (mu[o] if means else z[:, o].mean(axis=0))
         u = e @ inv
         score = -0.5 * (inv[ra, ca] * twice - u[:, ra] * u[:, ca] * twice)
+        scores[np.ix_(members, used)] = score
+        if means:
+            scores[np.ix_(members, n_cov + o)] = u
+        if not information:
+            continue
         w = inv @ (e.T @ e) @ inv
         h = trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
         h2 = trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
         block = 0.5 * (-m * h + 2 * h2)
         if means:
-            scores[np.ix_(members, n_cov + o)] = u
             v = u.sum(axis=0)
             cross = (inv[:, ra] * v[ca] + inv[:, ca] * v[ra]) / (1 + diagonal)
             index = np.concatenate([used, n_cov + o])
@@ -104,7 +108,6 @@ def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool
             info[np.ix_(index, index)] += full
         else:
             info[np.ix_(used, used)] += block
-        scores[np.ix_(members, used)] = score
     return scores, info
 
 
@@ -118,34 +121,24 @@ def _delta(disc: Discrepancy, x: np.ndarray, p: int, means: bool) -> np.ndarray:
     return np.vstack(parts)
 
 
-def scaling_factor(h1_trace: float, z: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
-                   delta: np.ndarray, information: np.ndarray | None, df: float,
-                   means: bool) -> float:
+def scaling_factor(h1_trace: float, scores: np.ndarray, delta: np.ndarray,
+                   information: np.ndarray, df: float) -> float:
     """Yuan-Bentler (Mplus) scaling factor ``[tr(A1^-1 B1) - tr(A0^-1 B0)] / df``.
 
     Parameters
     ----------
-    h1_trace : ``tr(A1^-1 B1)`` of the saturated model at its estimate (:func:`h1_trace`).
-    z : the data (rows x items, NaN = missing). sigma, mu : the model-implied moments.
-    delta : d moments / d theta of the model at its estimate (moments x parameters).
-    information : the model's observed information (summed over rows); None: the model is
-        linear in the moments, its information is ``Delta' A(sigma, mu) Delta``.
-    df : the model's degrees of freedom. means : the moments include the means.
+    h1_trace : ``tr(A1^-1 B1)`` of the saturated model at its estimate.
+    scores : casewise scores of the saturated moments at the model-implied moments
+        (:func:`moment_parts`). delta : d moments / d theta at the estimate.
+    information : the model's observed information A0 (summed over rows).
+    df : the model's degrees of freedom.
 
     Returns
     -------
     float
     """
-    scores, a_model = moment_parts(z, sigma, mu, means)
-    a0 = delta.T @ a_model @ delta if information is None else information
     case = scores @ delta  # the model's casewise scores
-    return (h1_trace - float(np.trace(np.linalg.solve(a0, case.T @ case)))) / df
-
-
-def h1_trace(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool) -> float:
-    """``tr(A1^-1 B1)`` at the saturated estimate ``sigma, mu`` (sample or EM moments)."""
-    scores, a1 = moment_parts(z, sigma, mu, means)
-    return float(np.trace(np.linalg.solve(a1, scores.T @ scores)))
+    return (h1_trace - float(np.trace(np.linalg.solve(information, case.T @ case)))) / df
 
 
 def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information: np.ndarray,
@@ -168,14 +161,15 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
     n, p = z.shape
     sigma, mu = disc.structures[0].implied(x)
     delta = _delta(disc, x, p, means)
-    scores, _ = moment_parts(z, sigma, mu, means)
+    scores, _ = moment_parts(z, sigma, mu, means, information=False)
     case_scores = scores @ delta  # casewise scores of the free parameters
     bread = np.linalg.inv(observed_information)
     variance = np.diag(bread @ (case_scores.T @ case_scores) @ bread)
     errors = np.sqrt(np.where(variance >= 0, variance, np.nan))
     df, chi2 = fit["df"], fit["chi2"]
-    trace = h1_trace(z, h1_cov, h1_mean, means)
-    c = (scaling_factor(trace, z, sigma, mu, delta, observed_information, df, means) if df > 0
+    h1_scores, h1_info = moment_parts(z, h1_cov, h1_mean, means)
+    trace = float(np.trace(np.linalg.solve(h1_info, h1_scores.T @ h1_scores)))
+    c = (scaling_factor(trace, scores, delta, observed_information, df) if df > 0
          else float("nan"))
     # the baseline: independent items (variances, and means with a mean structure)
     base_sigma = np.diag(np.nanvar(z, axis=0))
@@ -188,7 +182,9 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
     if means:
         base_delta[len(rows) + np.arange(p), p + np.arange(p)] = 1.0
     base_df, base_chi2 = fit["baseline_df"], fit["baseline_chi2"]
-    c_base = scaling_factor(trace, z, base_sigma, base_mu, base_delta, None, base_df, means)
+    base_scores, base_info = moment_parts(z, base_sigma, base_mu, means)
+    c_base = scaling_factor(trace, base_scores, base_delta, base_delta.T @ base_info @ base_delta,
+                            base_df)
     excess, base_excess = chi2 - c * df, base_chi2 - c_base * base_df
     denominator = max(excess, base_excess, 0.0)
     out = {"chi2_scaled": chi2 / c, "scaling_factor": c,
@@ -200,6 +196,6 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
     if means and df > 0:  # with missing data lavaan corrects the robust indices (FIML-C)
         from kamreport.satisfaction.cb_fimlc import corrected_indices  # it imports this module
 
-        out |= corrected_indices(z, h1_cov, h1_mean, (sigma, mu, delta, df),
-                                 (base_sigma, base_mu, base_delta, base_df))
+        out |= corrected_indices(z, h1_cov, h1_mean, (h1_scores, h1_info),
+                                 (sigma, mu, delta, df), (base_sigma, base_mu, base_delta, base_df))
     return Robust(errors, {k: float(v) for k, v in out.items()})

@@ -67,7 +67,10 @@ class CbsemResult:
     fit : chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high (90 %), rmsea_p
         (close fit), srmr, aic, bic, n, n_params, baseline_chi2, baseline_df, f_ml, logl,
         unrestricted_logl (see :func:`~kamreport.satisfaction.fitindices.fit_measures`); MLR
-        adds chi2_scaled, scaling_factor, p_value_scaled, cfi_robust, tli_robust, rmsea_robust.
+        adds chi2_scaled, scaling_factor, p_value_scaled, baseline_chi2_scaled,
+        baseline_scaling_factor, cfi_robust, tli_robust, rmsea_robust (with FIML: lavaan's
+        FIML-corrected ones, and chi2_corrected, scaling_factor_corrected); FIML adds
+        em_iterations, em_converged.
     converged : every check passed. solver, iterations : the kept solution's method and count.
     warnings : its failed checks. attempts : one line per solver tried (F_ML, first failure).
     implied_cov, sample_cov : model-implied and sample covariance (divided by N), items x items
