@@ -16,7 +16,8 @@
 #         (3) hs_cfa      Holzinger & Swineford (1939) three-factor CFA (lavaan tutorial).
 #         (4) hs_fiml     the same CFA on lavaan_hs_missing.csv (HS with 10 % of the x1-x9 cells
 #                         set missing completely at random, seed 2026), missing = "ml";
-#         (5) hs_mlr, poldem_mlr, hs_mlr_fiml  estimator = "MLR" (the last with missing = "ml");
+#         (5) hs_mlr, poldem_mlr, ecsi_mlr, hs_mlr_fiml  estimator = "MLR" (the last with
+#                         missing = "ml");
 #         (6) lavaan_<hs_cfa|poldem|ecsi_mobi>_modindices.csv  modindices() of (3), (2), (1);
 #         (7) lavaan_hs_invariance.csv  the invariance ladder of the lavaan tutorial: the CFA by
 #                         school, configural / metric (group.equal = "loadings") / scalar
@@ -121,6 +122,7 @@ write_fit(cfa(hs_model, data = hs_missing, missing = "ml"), "hs_fiml")
 write_fit(cfa(hs_model, data = hs, estimator = "MLR"), "hs_mlr")
 write_fit(sem(poldem, data = PoliticalDemocracy, estimator = "MLR"), "poldem_mlr")
 write_fit(cfa(hs_model, data = hs_missing, estimator = "MLR", missing = "ml"), "hs_mlr_fiml")
+write_fit(sem(ecsi, data = mobi, estimator = "MLR"), "ecsi_mlr")
 
 # (6) modification indices -------------------------------------------------------------------
 write_mi <- function(fit, name) {
