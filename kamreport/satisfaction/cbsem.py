@@ -46,6 +46,10 @@ from kamreport.satisfaction.spec import ModelSpec
 #: Solvers tried in turn by ``solver="auto"``: ours (Fisher scoring), then semopy's default and
 #: the scipy method that also matches lavaan on ECSI/mobi.
 SOLVER_CASCADE: tuple[str, ...] = ("scoring", "SLSQP", "trust-constr")
+#: With FIML (no semopy solver): scipy methods on our discrepancy, the quasi-Newton one first.
+#: A converged but improper (Heywood) FIML solution stops the cascade: the bounded optimum is
+#: the same for every solver, and trust-constr needs minutes for it on 1,500 respondents.
+FIML_CASCADE: tuple[str, ...] = ("scoring", "L-BFGS-B", "trust-constr")
 #: scipy options per method besides ``maxiter``: SLSQP runs as semopy's ``Model.fit()`` runs it;
 #: trust-constr's default first step (radius 1) can leave the admissible region for good
 #: (Political Democracy), L-BFGS-B's default tolerances stop far too early for SEM.
@@ -149,7 +153,8 @@ def fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, *, estimator: str = "ML
         with only ``=~`` lines is a CFA (all constructs correlated).
     estimator : ``"ML"`` or ``"MLR"`` (ML estimates, Huber-White standard errors, Yuan-Bentler
         scaled chi2 and robust CFI/TLI/RMSEA, as lavaan's ``estimator = "MLR"``).
-    solver : ``"auto"`` tries :data:`SOLVER_CASCADE` until a solution passes every check;
+    solver : ``"auto"`` tries :data:`SOLVER_CASCADE` (FIML: :data:`FIML_CASCADE`) until a
+        solution passes every check;
         ``"scoring"`` (ours), a scipy method name or a sequence of names replaces the cascade.
     missing : ``"listwise"`` drops rows with a missing item (``n_dropped``); ``"fiml"`` keeps
         them (casewise likelihood, lavaan's ``missing = "ml"``; only rows with no answer at all
@@ -193,7 +198,7 @@ def _fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, estimator: str,
     if estimator not in ("ML", "MLR") or missing not in ("listwise", "fiml", "error"):
         raise InputError(f"estimator={estimator!r}, missing={missing!r}: CB-SEM supports "
                          "estimator='ML' or 'MLR' with missing='listwise', 'fiml' or 'error'")
-    cascade = (SOLVER_CASCADE if solver == "auto"
+    cascade = ((FIML_CASCADE if missing == "fiml" else SOLVER_CASCADE) if solver == "auto"
                else (solver,) if isinstance(solver, str) else tuple(solver))
     if not cascade:
         raise InputError("solver is an empty sequence; pass 'auto' or a scipy method name")
@@ -227,7 +232,7 @@ def _fit_cbsem(data: pd.DataFrame, spec: ModelSpec | str, estimator: str,
         x, iterations = _solve(method, disc, x0, lower, max_iter, model, z, sample_z, means)
         attempts.append(_evaluate(method, x, iterations, disc, structure, labels, lower,
                                   fixed_rows, gradient_tol))
-        if attempts[-1].proper:
+        if attempts[-1].proper or (fiml and attempts[-1].problem is None):
             break
     best = min(attempts, key=lambda a: (not a.proper, a.problem is not None, a.f_ml))
     notes = tuple(x for x in (best.problem, *best.improper) if x)

@@ -32,8 +32,8 @@ POLDEM = """ind60 =~ x1 + x2 + x3
             dem65 ~ ind60 + dem60"""
 POLDEM_RESIDUALS = [("y1", "y5"), ("y2", "y4"), ("y2", "y6"), ("y3", "y7"), ("y4", "y8"),
                     ("y6", "y8")]
-# ModelSpec refuses a construct in no structural path, so the three-factor CFA is fitted as its
-# saturated recursive equivalent: the same implied covariance, fit, loadings and residuals.
+# The three-factor CFA fitted as its saturated recursive equivalent: the same implied covariance,
+# fit, loadings and residuals (the CFA spec itself is tested in test_cbsem_fiml.py).
 HS_EQUIVALENT = """visual  =~ x1 + x2 + x3
                    textual =~ x4 + x5 + x6
                    speed   =~ x7 + x8 + x9

@@ -134,3 +134,22 @@ def test_fiml_with_a_scipy_solver_reaches_the_same_optimum(hs_missing: pd.DataFr
     other = fit_cbsem(hs_missing, HS_CFA, missing="fiml", solver="L-BFGS-B")
     assert other.solver == "L-BFGS-B" and other.converged
     assert other.fit["chi2"] == pytest.approx(fiml.fit["chi2"], rel=1e-7)
+
+
+def test_fiml_heywood_case_is_flagged_without_a_slow_cascade() -> None:
+    """A Heywood item (one factor explains a1-a3 only with a residual variance of -0.6): the
+    converged, bounded FIML solution is reported improper at once, no fallback solver run."""
+    z = np.random.default_rng(7).standard_normal((400, 6))
+    z -= z.mean(axis=0)
+    z = z @ np.linalg.inv(np.linalg.cholesky(z.T @ z / len(z))).T
+    loadings = np.zeros((6, 2))
+    loadings[:3, 0] = np.sqrt([1.6, 0.4, 0.4])
+    loadings[3:, 1] = [0.8, 0.7, 0.6]
+    sigma = loadings @ np.array([[1.0, 0.5], [0.5, 1.0]]) @ loadings.T
+    np.fill_diagonal(sigma, 1.0)
+    data = pd.DataFrame(z @ np.linalg.cholesky(sigma).T, columns=["a1", "a2", "a3", "b1", "b2",
+                                                                  "b3"])
+    data = data.mask(np.random.default_rng(8).random(data.shape) < 0.05)
+    result = fit_cbsem(data, "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", missing="fiml", check=False)
+    assert not result.converged and not result.proper and len(result.attempts) == 1
+    assert any("a1 ~~ a1" in w and "Heywood" in w for w in result.warnings)
