@@ -138,7 +138,7 @@ def srmr(sample_cov: np.ndarray, implied_cov: np.ndarray) -> float:
 
 
 def fit_measures(sample_cov: np.ndarray, implied_cov: np.ndarray, n: int,
-                 n_params: int) -> dict[str, float]:
+                 n_params: int, meanstructure: bool = False) -> dict[str, float]:
     """All fit indices of a fitted covariance structure, as lavaan's ``fitMeasures()``.
 
     Parameters
@@ -147,6 +147,8 @@ def fit_measures(sample_cov: np.ndarray, implied_cov: np.ndarray, n: int,
     implied_cov : Sigma at the ML estimate (p x p).
     n : sample size N (rows used).
     n_params : number of free parameters k.
+    meanstructure : the model has a (saturated) intercept per item, counted in ``n_params``:
+        the p means join the moments (``df`` unchanged, lavaan's ``npar`` and AIC/BIC count them).
 
     Returns
     -------
@@ -169,12 +171,38 @@ def fit_measures(sample_cov: np.ndarray, implied_cov: np.ndarray, n: int,
     p = sample_cov.shape[0]
     f_ml = max(ml_discrepancy(sample_cov, implied_cov), 0.0)
     chi2 = n * f_ml
-    df = p * (p + 1) // 2 - n_params
+    df = p * (p + 1) // 2 + (p if meanstructure else 0) - n_params
     _, logdet_s = np.linalg.slogdet(sample_cov)
     baseline_chi2 = n * (float(np.sum(np.log(np.diag(sample_cov)))) - logdet_s)
-    baseline_df = p * (p - 1) // 2
-    p_value = float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
+    unrestricted_logl = -n / 2 * (p * np.log(2 * np.pi) + logdet_s + p)
+    logl = unrestricted_logl - chi2 / 2  # = -N/2 (p log 2pi + log|Sigma| + tr(S Sigma^-1))
+    return {**chi2_indices(chi2, df, baseline_chi2, p * (p - 1) // 2, n),
+            "srmr": srmr(sample_cov, implied_cov), **likelihood_measures(logl, n_params, n),
+            "f_ml": float(f_ml), "unrestricted_logl": float(unrestricted_logl)}
 
+
+def chi2_indices(chi2: float, df: float, baseline_chi2: float, baseline_df: float,
+                 n: float) -> dict[str, float]:
+    """The chi2-based indices: p-value, CFI, TLI, RMSEA with its 90 % interval and close-fit p.
+
+    Parameters
+    ----------
+    chi2, df : the model's test statistic and degrees of freedom.
+    baseline_chi2, baseline_df : the same for the independence model. n : sample size N.
+
+    Returns
+    -------
+    dict
+        chi2, df, p_value, cfi, tli, rmsea, rmsea_ci_low, rmsea_ci_high, rmsea_p,
+        baseline_chi2, baseline_df, n.
+
+    Examples
+    --------
+    >>> out = chi2_indices(85.3055, 24, 918.852, 36, 301)
+    >>> round(out["cfi"], 4), round(out["rmsea"], 4)
+    (0.9306, 0.0921)
+    """
+    p_value = float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
     excess, baseline_excess = max(chi2 - df, 0.0), max(baseline_chi2 - baseline_df, 0.0)
     denominator = max(excess, baseline_excess)
     cfi = 1.0 if denominator <= 0 else 1.0 - excess / denominator
@@ -186,20 +214,23 @@ def fit_measures(sample_cov: np.ndarray, implied_cov: np.ndarray, n: int,
         rmsea_p = float(stats.ncx2.sf(chi2, df, n * df * 0.05**2))
     else:
         tli, rmsea, rmsea_p = 1.0, 0.0, float("nan")
-    low, high = rmsea_interval(chi2, df, n)
+    low, high = rmsea_interval(chi2, int(df), int(n))
+    return {"chi2": float(chi2), "df": float(df), "p_value": p_value, "cfi": float(cfi),
+            "tli": float(tli), "rmsea": rmsea, "rmsea_ci_low": low, "rmsea_ci_high": high,
+            "rmsea_p": rmsea_p, "baseline_chi2": float(baseline_chi2),
+            "baseline_df": float(baseline_df), "n": float(n)}
 
-    unrestricted_logl = -n / 2 * (p * np.log(2 * np.pi) + logdet_s + p)
-    logl = unrestricted_logl - chi2 / 2  # = -N/2 (p log 2pi + log|Sigma| + tr(S Sigma^-1))
-    return {
-        "chi2": float(chi2), "df": float(df), "p_value": p_value,
-        "cfi": float(cfi), "tli": float(tli),
-        "rmsea": rmsea, "rmsea_ci_low": low, "rmsea_ci_high": high, "rmsea_p": rmsea_p,
-        "srmr": srmr(sample_cov, implied_cov),
-        "aic": float(-2 * logl + 2 * n_params), "bic": float(-2 * logl + n_params * np.log(n)),
-        "n": float(n), "n_params": float(n_params),
-        "baseline_chi2": float(baseline_chi2), "baseline_df": float(baseline_df),
-        "f_ml": float(f_ml), "logl": float(logl), "unrestricted_logl": float(unrestricted_logl),
-    }
+
+def likelihood_measures(logl: float, n_params: int, n: float) -> dict[str, float]:
+    """logl, AIC ``-2 logL + 2k``, BIC ``-2 logL + k log N`` and the parameter count k.
+
+    Examples
+    --------
+    >>> likelihood_measures(-10.0, 2, 100.0)["aic"]
+    24.0
+    """
+    return {"logl": float(logl), "aic": float(-2 * logl + 2 * n_params),
+            "bic": float(-2 * logl + n_params * np.log(n)), "n_params": float(n_params)}
 
 
 def expected_information(implied_cov: np.ndarray, derivatives: Sequence[np.ndarray],

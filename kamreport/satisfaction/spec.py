@@ -15,9 +15,10 @@ lavaan). Rules, each a :class:`~kamreport.errors.ModelError` naming the line:
 unparseable statement, construct without items, item in two constructs (or twice in one), a
 construct declared with both ``=~`` and ``<~``, an item that is also a construct name (higher-order
 models are not supported), a path to or from an undeclared construct, a self-loop, a path declared
-twice, a cycle (named), and a construct in no structural path. The last is an error on purpose:
-PLS inner weights are undefined for an isolated construct, and in a satisfaction model it is
-almost always a typo.
+twice, a cycle (named), and a construct in no structural path of a model that has paths. The
+last is an error on purpose: PLS inner weights are undefined for an isolated construct, and in a
+satisfaction model it is almost always a typo. A spec with no path at all is a measurement model
+(a CFA, all constructs correlated) for CB-SEM.
 
 The published index models (:func:`~kamreport.satisfaction.presets.acsi`, ``ecsi``, ``ccsi``)
 are built from this module in :mod:`kamreport.satisfaction.presets`.
@@ -300,7 +301,7 @@ def _check(constructs: Sequence[Construct], paths: Sequence[tuple[str, str]],
         seen.add((source, target))
     linked = {n for p in paths for n in p}
     for name in names:
-        if name not in linked:
+        if paths and name not in linked:  # no paths at all: a measurement model (CFA)
             raise ModelError(f"{at('c', name)} construct {name!r} is in no structural path; add "
                              f"a path ('Target ~ {name}' or '{name} ~ Source') or remove the "
                              "construct")

@@ -14,6 +14,14 @@
 #         (2) poldem      Bollen (1989) Political Democracy, the lavaan tutorial's SEM example,
 #                         with its six residual covariances;
 #         (3) hs_cfa      Holzinger & Swineford (1939) three-factor CFA (lavaan tutorial).
+#         (4) hs_fiml     the same CFA on lavaan_hs_missing.csv (HS with 10 % of the x1-x9 cells
+#                         set missing completely at random, seed 2026), missing = "ml";
+#         (5) hs_mlr, poldem_mlr, ecsi_mlr, hs_mlr_fiml  estimator = "MLR" (the last with
+#                         missing = "ml");
+#         (6) lavaan_<hs_cfa|poldem|ecsi_mobi>_modindices.csv  modindices() of (3), (2), (1);
+#         (7) lavaan_hs_invariance.csv  the invariance ladder of the lavaan tutorial: the CFA by
+#                         school, configural / metric (group.equal = "loadings") / scalar
+#                         (+ "intercepts"), fitMeasures() and lavTestLRT() per step.
 #
 # Usage (from the repository root):  Rscript tests/reference/make_lavaan.R [path/to/mobi.csv]
 # Default mobi path: ../shared/reference/mobi/mobi.csv relative to the repository root.
@@ -38,9 +46,11 @@ write_fit <- function(fit, name) {
             row.names = FALSE)
   fm <- fitMeasures(fit)
   fm <- data.frame(measure = names(fm), value = as.numeric(fm))
-  fm <- rbind(fm, data.frame(measure = c("converged", "iterations"),
+  fm <- rbind(fm, data.frame(measure = c("converged", "iterations", "information_observed"),
                              value = c(as.numeric(lavInspect(fit, "converged")),
-                                       lavInspect(fit, "iterations"))))
+                                       lavInspect(fit, "iterations"),
+                                       as.numeric(lavInspect(fit, "options")$information[1] ==
+                                                    "observed"))))
   fm$software <- software
   implied <- lavInspect(fit, "implied")$cov
   write.csv(data.frame(item = rownames(implied), unclass(implied), check.names = FALSE),
@@ -69,7 +79,8 @@ ecsi <- '
   Loyalty      ~ Image + Satisfaction + Complaints
   CUSCO ~~ 0*CUSCO
 '
-write_fit(sem(ecsi, data = mobi), "ecsi_mobi")
+ecsi_fit <- sem(ecsi, data = mobi)
+write_fit(ecsi_fit, "ecsi_mobi")
 
 # (2) Political Democracy (Bollen 1989, p. 332; lavaan tutorial "SEM") ------------------------
 write.csv(PoliticalDemocracy, file.path(out_dir, "lavaan_PoliticalDemocracy.csv"),
@@ -97,3 +108,48 @@ hs_model <- '
   speed   =~ x7 + x8 + x9
 '
 write_fit(cfa(hs_model, data = hs), "hs_cfa")
+
+# (4) FIML: the CFA on HS with planted MCAR missing cells ------------------------------------
+set.seed(2026)
+hs_missing <- hs[, c("id", "school", paste0("x", 1:9))]
+holes <- matrix(runif(nrow(hs_missing) * 9) < 0.10, ncol = 9)
+for (j in 1:9) hs_missing[holes[, j], paste0("x", j)] <- NA
+write.csv(hs_missing, file.path(out_dir, "lavaan_hs_missing.csv"), row.names = FALSE,
+          na = "")
+write_fit(cfa(hs_model, data = hs_missing, missing = "ml"), "hs_fiml")
+
+# (5) MLR: Huber-White standard errors, Yuan-Bentler scaled test, robust CFI/TLI/RMSEA --------
+write_fit(cfa(hs_model, data = hs, estimator = "MLR"), "hs_mlr")
+write_fit(sem(poldem, data = PoliticalDemocracy, estimator = "MLR"), "poldem_mlr")
+write_fit(cfa(hs_model, data = hs_missing, estimator = "MLR", missing = "ml"), "hs_mlr_fiml")
+write_fit(sem(ecsi, data = mobi, estimator = "MLR"), "ecsi_mlr")
+
+# (6) modification indices -------------------------------------------------------------------
+write_mi <- function(fit, name) {
+  mi <- modindices(fit, sort. = TRUE)
+  mi <- mi[, c("lhs", "op", "rhs", "mi", "epc", "sepc.all")]
+  write.csv(mi, file.path(out_dir, sprintf("lavaan_%s_modindices.csv", name)), row.names = FALSE)
+}
+write_mi(cfa(hs_model, data = hs), "hs_cfa")
+write_mi(sem(poldem, data = PoliticalDemocracy), "poldem")
+write_mi(ecsi_fit, "ecsi_mobi")
+
+# (7) measurement invariance by school (lavaan tutorial "Multiple groups") --------------------
+configural <- cfa(hs_model, data = hs, group = "school")
+metric <- cfa(hs_model, data = hs, group = "school", group.equal = "loadings")
+scalar <- cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "intercepts"))
+measures <- c("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "npar", "logl",
+              "baseline.chisq", "baseline.df")
+ladder <- t(sapply(list(configural, metric, scalar), fitMeasures, measures))
+ladder <- data.frame(model = c("configural", "metric", "scalar"), ladder)
+lrt <- lavTestLRT(configural, metric, scalar)
+ladder$chisq_diff <- lrt[["Chisq diff"]]
+ladder$df_diff <- lrt[["Df diff"]]
+ladder$p_diff <- lrt[["Pr(>Chisq)"]]
+ladder$group_order <- paste(lavInspect(configural, "group.label"), collapse = ";")
+ladder$software <- software
+write.csv(ladder, file.path(out_dir, "lavaan_hs_invariance.csv"), row.names = FALSE)
+pe <- parameterEstimates(scalar, ci = FALSE)
+write.csv(pe[, c("lhs", "op", "rhs", "group", "est", "se")],
+          file.path(out_dir, "lavaan_hs_scalar_estimates.csv"), row.names = FALSE)
+print(ladder)

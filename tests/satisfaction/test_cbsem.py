@@ -33,8 +33,8 @@ POLDEM = """ind60 =~ x1 + x2 + x3
             dem65 ~ ind60 + dem60"""
 POLDEM_RESIDUALS = [("y1", "y5"), ("y2", "y4"), ("y2", "y6"), ("y3", "y7"), ("y4", "y8"),
                     ("y6", "y8")]
-# ModelSpec refuses a construct in no structural path, so the three-factor CFA is fitted as its
-# saturated recursive equivalent: the same implied covariance, fit, loadings and residuals.
+# The three-factor CFA fitted as its saturated recursive equivalent: the same implied covariance,
+# fit, loadings and residuals (the CFA spec itself is tested in test_cbsem_fiml.py).
 HS_EQUIVALENT = """visual  =~ x1 + x2 + x3
                    textual =~ x4 + x5 + x6
                    speed   =~ x7 + x8 + x9
@@ -165,11 +165,11 @@ def test_ecsi_default_semopy_solution_is_caught(mobi: pd.DataFrame,
                                                 ecsi_fit: CbsemResult) -> None:
     """semopy's default (SLSQP) stops at a wrong ECSI solution and reports success.
 
-    The cascade rejects it and keeps trust-constr's, which matches lavaan 0.6.14; alone, the
-    SLSQP solution is flagged (check=False) or refused (check=True).
+    Our Fisher scoring, first in the cascade, reaches lavaan 0.6.14's solution at once; semopy's
+    SLSQP solution alone is flagged (check=False) or refused (check=True).
     """
-    assert ecsi_fit.converged and ecsi_fit.solver == "trust-constr"
-    assert ecsi_fit.attempts[0].startswith("SLSQP") and "not at a minimum" in ecsi_fit.attempts[0]
+    assert ecsi_fit.converged and ecsi_fit.solver == "scoring" and len(ecsi_fit.attempts) == 1
+    assert "converged, proper" in ecsi_fit.attempts[0]
     wrong = fit_cbsem(mobi, ecsi(), solver="SLSQP", check=False)
     assert not wrong.converged and "not at a minimum" in wrong.warnings[0]
     assert wrong.fit["chi2"] > ecsi_fit.fit["chi2"] + 0.05
@@ -399,3 +399,30 @@ def test_rmsea_interval_brackets_the_estimate(chi2: float, df: int, n: int) -> N
     rmsea = np.sqrt(max(chi2 - df, 0.0) / (df * n))
     assert 0.0 <= low <= rmsea + 1e-9
     assert high >= rmsea - 1e-9 or high == 0.0
+
+
+# -- our optimiser ------------------------------------------------------------------------------
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.floats(0.5, 0.9), min_size=6, max_size=6), st.floats(-0.6, 0.6))
+def test_scoring_recovers_a_known_structure_first_time(loadings: list[float], path: float
+                                                       ) -> None:
+    """Data whose covariance is exactly a two-construct model: Fisher scoring (first in the
+    cascade) recovers its standardized loadings and path, chi2 0, no fallback solver needed."""
+    lam = np.zeros((6, 2))
+    lam[:3, 0], lam[3:, 1] = loadings[:3], loadings[3:]
+    phi = np.array([[1.0, path], [path, 1.0]])
+    sigma = lam @ phi @ lam.T
+    np.fill_diagonal(sigma, 1.0)
+    result = fit_cbsem(exact_sample(sigma, ["a1", "a2", "a3", "b1", "b2", "b3"]),
+                       "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\nB ~ A")
+    assert result.solver == "scoring" and len(result.attempts) == 1 and result.converged
+    assert result.fit["chi2"] == pytest.approx(0.0, abs=1e-6)
+    std = result.estimates.set_index(["lval", "op", "rval"])["std_all"]
+    assert np.allclose([std[("A", "=~", f"a{i}")] for i in (1, 2, 3)], loadings[:3], atol=1e-5)
+    assert std[("B", "~", "A")] == pytest.approx(path, abs=1e-5)
+
+
+def test_new_result_fields(poldem_fit: CbsemResult) -> None:
+    assert poldem_fit.estimator == "ML" and poldem_fit.n_used == 75 and poldem_fit.proper
+    assert poldem_fit.implied_mean is None and poldem_fit.information is not None
+    assert poldem_fit.information.shape == (31, 31)

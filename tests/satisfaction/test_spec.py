@@ -223,3 +223,18 @@ def test_structure_invariants(spec: ModelSpec):
         for p in spec.predecessors(name):
             assert name in spec.successors(p)
     assert len(set(spec.items)) == len(spec.items)
+
+
+def test_measurement_only_spec_is_a_cfa() -> None:
+    """A spec with only '=~' lines (no path at all) is a CFA for CB-SEM: accepted, no paths."""
+    spec = ModelSpec.from_text("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7")
+    assert spec.paths == () and spec.endogenous == ()
+    assert spec.exogenous == ("visual", "textual", "speed")
+    assert ModelSpec.from_text(spec.to_text()) == spec
+    one = ModelSpec.from_text("F =~ a + b + c")
+    assert one.names == ("F",) and one.paths == ()
+
+
+def test_isolated_construct_in_a_model_with_paths_is_still_refused() -> None:
+    with pytest.raises(ModelError, match="construct 'C' is in no structural path"):
+        ModelSpec.from_text("A =~ a1\nB =~ b1\nC =~ c1 + c2\nB ~ A")

@@ -1,0 +1,201 @@
+"""MLR: Huber-White standard errors and the Yuan-Bentler scaled test, as lavaan's ``"MLR"``.
+
+The ML estimates stay; what changes is the uncertainty, robust to non-normal (e.g. Likert)
+items:
+
+- standard errors from the sandwich ``A^-1 B A^-1`` with ``A`` the observed information and
+  ``B = sum_i s_i s_i'`` the outer product of the casewise scores (Huber 1967; White 1982);
+- the scaling factor ``c = [tr(A1^-1 B1) - tr(A0^-1 B0)] / df`` (Yuan & Bentler 2000, in the
+  form Mplus and lavaan's ``"yuan.bentler.mplus"`` compute it): ``A1``, ``B1`` the observed and
+  first-order information of the saturated moments at their estimate (unstructured),
+  ``A0`` the model's observed information, ``B0 = Delta' B1 Delta`` with ``Delta = d moments /
+  d theta`` and ``B1`` at the implied moments; ``chi2_scaled = chi2 / c``;
+- the robust indices of Brosseau-Liard, Savalei & Li (2012) and Brosseau-Liard & Savalei (2014),
+  lavaan's ``rmsea.robust``, ``cfi.robust``, ``tli.robust``: ``RMSEA = sqrt(max(chi2 - c df, 0)
+  / (N df))``, CFI and TLI with ``chi2 - c df`` and the baseline's ``chi2_B - c_B df_B`` in place of
+  ``chi2 - df`` (``c_B``: the same factor for the independence model).
+
+With missing answers (FIML) the moments are per pattern: the casewise scores and the
+information come from each respondent's observed items, ``A1``/``B1`` are evaluated at the EM
+estimate (lavaan's ``estimator = "MLR", missing = "ml"``: standard errors and scaled chi2 as
+lavaan); the robust CFI/TLI/RMSEA are then lavaan's FIML-corrected ones
+(:mod:`kamreport.satisfaction.cb_fimlc`, Zhang & Savalei 2023).
+
+References
+----------
+Yuan & Bentler (2000), "Three likelihood-based methods for mean and covariance structure
+analysis with nonnormal missing data", *Sociological Methodology* 30, 165-200. Savalei (2010),
+*Structural Equation Modeling* 17(2). Brosseau-Liard, Savalei & Li (2012), *Multivariate
+Behavioral Research* 47(6); Brosseau-Liard & Savalei (2014), *MBR* 49(5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from kamreport.satisfaction.cb_optim import Discrepancy
+
+
+@dataclass(frozen=True)
+class Robust:
+    """Sandwich standard errors (free parameters) and the robust fit entries."""
+
+    std_errors: np.ndarray
+    fit: dict[str, float]
+
+
+def trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.ndarray,
+                    r1: np.ndarray, c1: np.ndarray, r2: np.ndarray, c2: np.ndarray) -> np.ndarray:
+    """``tr(A D_q B D_r)`` for the symmetric unit matrices ``D = E_ij + E_ji`` (``E_ii`` on the
+    diagonal) of the moments ``(r1[q], c1[q])`` and ``(r2[r], c2[r])``, via
+    ``tr(A E_ab B E_cd) = A_da B_bc``; ``first``/``second`` flag the diagonal moments."""
+    out = np.zeros((len(r1), len(r2)))
+    for x, y in ((r1, c1), (c1, r1)):
+        for u, v in ((r2, c2), (c2, r2)):
+            out += a[np.ix_(x, v)] * b[np.ix_(y, u)]  # A, B symmetric
+    return out / np.outer(1 + first, 1 + second)
+
+
+def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool,
+                 information: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Casewise scores of the saturated moments (rows x moments) at ``sigma, mu``, and their
+    observed information (the Hessian of ``-logL``) there, summed over the rows.
+
+    Moments: ``vech(Sigma)`` (lower triangle, row by row) and, with ``means``, ``mu``; without,
+    the means are the sample means. Rows with missing answers contribute their observed items.
+    With ``information=False`` the information is not computed (zeros). Per row, with ``e = x - mu``, ``u = Sigma^-1 e``: score ``-1/2 [tr(Sigma^-1 D) - u' D u]
+    + u' m``; Hessian ``1/2 [-tr(S^-1 Di S^-1 Dj) + 2 tr(S^-1 Di S^-1 e e' S^-1 Dj)] +
+    mi' S^-1 mj + (mi' S^-1 Dj u + transposed)`` (S = Sigma).
+    """
+    n, p = z.shape
+    rows, cols = np.tril_indices(p)
+    n_cov = len(rows)
+    q = n_cov + (p if means else 0)
+    scores, info = np.zeros((n, q)), np.zeros((q, q))
+    observed = ~np.isnan(z)
+    patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
+    for k, pattern in enumerate(patterns):
+        o = np.flatnonzero(pattern)
+        members = np.flatnonzero(np.ravel(inverse) == k)
+        m = len(members)
+        position = np.full(p, -1)
+        position[o] = np.arange(len(o))
+        used = np.flatnonzero(pattern[rows] & pattern[cols])  # covariance moments observed
+        ra, ca = position[rows[used]], position[cols[used]]
+        diagonal = (ra == ca).astype(float)
+        twice = 2.0 - diagonal
+        inv = np.linalg.inv(sigma[np.ix_(o, o)])
+        e = z[np.ix_(members, o)] - (mu[o] if means else z[:, o].mean(axis=0))
+        u = e @ inv
+        score = -0.5 * (inv[ra, ca] * twice - u[:, ra] * u[:, ca] * twice)
+        scores[np.ix_(members, used)] = score
+        if means:
+            scores[np.ix_(members, n_cov + o)] = u
+        if not information:
+            continue
+        w = inv @ (e.T @ e) @ inv
+        h = trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
+        h2 = trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
+        block = 0.5 * (-m * h + 2 * h2)
+        if means:
+            v = u.sum(axis=0)
+            cross = (inv[:, ra] * v[ca] + inv[:, ca] * v[ra]) / (1 + diagonal)
+            index = np.concatenate([used, n_cov + o])
+            full = np.block([[block, cross.T], [cross, m * inv]])
+            info[np.ix_(index, index)] += full
+        else:
+            info[np.ix_(used, used)] += block
+    return scores, info
+
+
+def _delta(disc: Discrepancy, x: np.ndarray, p: int, means: bool) -> np.ndarray:
+    """d moments / d theta (moments x parameters), the moments of :func:`moment_parts`."""
+    d_sigma, d_mu = disc.structures[0].derivatives(x)
+    rows, cols = np.tril_indices(p)
+    parts = [d_sigma[:, rows, cols].T]
+    if means:
+        parts.append(d_mu.T)
+    return np.vstack(parts)
+
+
+def scaling_factor(h1_trace: float, scores: np.ndarray, delta: np.ndarray,
+                   information: np.ndarray, df: float) -> float:
+    """Yuan-Bentler (Mplus) scaling factor ``[tr(A1^-1 B1) - tr(A0^-1 B0)] / df``.
+
+    Parameters
+    ----------
+    h1_trace : ``tr(A1^-1 B1)`` of the saturated model at its estimate.
+    scores : casewise scores of the saturated moments at the model-implied moments
+        (:func:`moment_parts`). delta : d moments / d theta at the estimate.
+    information : the model's observed information A0 (summed over rows).
+    df : the model's degrees of freedom.
+
+    Returns
+    -------
+    float
+    """
+    case = scores @ delta  # the model's casewise scores
+    return (h1_trace - float(np.trace(np.linalg.solve(information, case.T @ case)))) / df
+
+
+def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information: np.ndarray,
+           fit: dict[str, float], h1_cov: np.ndarray, h1_mean: np.ndarray, means: bool) -> Robust:
+    """MLR's standard errors and fit entries for a single-group fit (see the module docstring).
+
+    Parameters
+    ----------
+    disc : the fitted discrepancy. x : the estimate. z : the standardized data it was fitted to.
+    observed_information : ``N/2`` times the Hessian of F at ``x``. fit : the ML fit measures.
+    h1_cov, h1_mean : the saturated estimate (sample moments; FIML: the EM estimate).
+    means : the model has a mean structure (FIML).
+
+    Returns
+    -------
+    Robust
+        ``fit`` holds chi2_scaled, scaling_factor, p_value_scaled, baseline_chi2_scaled,
+        baseline_scaling_factor, cfi_robust, tli_robust, rmsea_robust.
+    """
+    n, p = z.shape
+    sigma, mu = disc.structures[0].implied(x)
+    delta = _delta(disc, x, p, means)
+    scores, _ = moment_parts(z, sigma, mu, means, information=False)
+    case_scores = scores @ delta  # casewise scores of the free parameters
+    bread = np.linalg.inv(observed_information)
+    variance = np.diag(bread @ (case_scores.T @ case_scores) @ bread)
+    errors = np.sqrt(np.where(variance >= 0, variance, np.nan))
+    df, chi2 = fit["df"], fit["chi2"]
+    h1_scores, h1_info = moment_parts(z, h1_cov, h1_mean, means)
+    trace = float(np.trace(np.linalg.solve(h1_info, h1_scores.T @ h1_scores)))
+    c = (scaling_factor(trace, scores, delta, observed_information, df) if df > 0
+         else float("nan"))
+    # the baseline: independent items (variances, and means with a mean structure)
+    base_sigma = np.diag(np.nanvar(z, axis=0))
+    base_mu = np.nanmean(z, axis=0)
+    k_base = p + (p if means else 0)
+    base_delta = np.zeros((len(delta), k_base))
+    rows, cols = np.tril_indices(p)
+    diagonal = np.flatnonzero(rows == cols)
+    base_delta[diagonal, np.arange(p)] = 1.0
+    if means:
+        base_delta[len(rows) + np.arange(p), p + np.arange(p)] = 1.0
+    base_df, base_chi2 = fit["baseline_df"], fit["baseline_chi2"]
+    base_scores, base_info = moment_parts(z, base_sigma, base_mu, means)
+    c_base = scaling_factor(trace, base_scores, base_delta, base_delta.T @ base_info @ base_delta,
+                            base_df)
+    excess, base_excess = chi2 - c * df, base_chi2 - c_base * base_df
+    denominator = max(excess, base_excess, 0.0)
+    out = {"chi2_scaled": chi2 / c, "scaling_factor": c,
+           "p_value_scaled": float(stats.chi2.sf(chi2 / c, df)) if df > 0 else float("nan"),
+           "baseline_chi2_scaled": base_chi2 / c_base, "baseline_scaling_factor": c_base,
+           "cfi_robust": 1.0 if denominator <= 0 else 1.0 - max(excess, 0.0) / denominator,
+           "tli_robust": (1.0 - (excess / df) / (base_excess / base_df)) if df > 0 else 1.0,
+           "rmsea_robust": float(np.sqrt(max(excess, 0.0) / (n * df))) if df > 0 else 0.0}
+    if means and df > 0:  # with missing data lavaan corrects the robust indices (FIML-C)
+        from kamreport.satisfaction.cb_fimlc import corrected_indices  # it imports this module
+
+        out |= corrected_indices(z, h1_cov, h1_mean, (h1_scores, h1_info),
+                                 (sigma, mu, delta, df), (base_sigma, base_mu, base_delta, base_df))
+    return Robust(errors, {k: float(v) for k, v in out.items()})
