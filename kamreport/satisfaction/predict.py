@@ -139,7 +139,7 @@ def pls_predict(
     plan = _Plan.of(spec, st, technique)
     sums = _Sums(len(plan.items), len(st.endogenous))
     cov = s * sd[:, :, None] * sd[:, None, :]  # training covariances (pooled-z units)
-    betas = [np.linalg.solve(cov[:, xs[:, None], xs], cov[:, xs[:, None], ys]) for xs, ys in plan.lm]
+    lm = [_Regression.of(cov, m, xs, ys) for xs, ys in plan.lm]
     endo = np.array(st.endogenous)
     n_train = n - test.sum(axis=1, keepdims=True)
     eta_mean = (eta[:, endo].sum(axis=0) - test @ eta[:, endo]) / n_train
@@ -147,8 +147,8 @@ def pls_predict(
     for lo in range(0, len(fold_of), chunk):  # repetitions in chunks bound the memory
         reps = fold_of[lo:lo + chunk]
         g = (reps + n_folds * np.arange(lo, lo + len(reps))[:, None]).ravel()  # global fold id
-        _predict_rows(np.tile(z, (len(reps), 1)), np.tile(eta[:, endo], (len(reps), 1)), g, m,
-                      sd, w, est, betas, eta_mean, st, plan, sums)
+        rows = np.tile(np.arange(n), len(reps))
+        _predict_rows(z, rows, eta[rows][:, endo], g, m, sd, w, est, lm, eta_mean, st, plan, sums)
     items = sums.item_table(spec, plan, sds)
     constructs, verdict = _verdicts(spec, st, items, sums, metric)
     return PredictResult(items, constructs, verdict, technique, folds,
@@ -253,25 +253,44 @@ class _Sums:
         })
 
 
-def _predict_rows(z: np.ndarray, eta: np.ndarray, g: np.ndarray, m: np.ndarray, sd: np.ndarray,
-                  w: np.ndarray, est: dict[str, np.ndarray], betas: list[np.ndarray],
-                  eta_mean: np.ndarray, st: Structure, plan: _Plan, sums: _Sums) -> None:
-    """Predict rows ``z`` (N, p) from the folds ``g`` (N,) that hold them out (gathered)."""
+@dataclass(frozen=True)
+class _Regression:
+    """The LM benchmark of one endogenous construct in every fold: items ys on items xs."""
+
+    xs: np.ndarray
+    beta: np.ndarray  # (F, q, r) slopes (pooled-z units)
+    intercept: np.ndarray  # (F, r)
+
+    @classmethod
+    def of(cls, cov: np.ndarray, m: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> _Regression:
+        beta = np.linalg.solve(cov[:, xs[:, None], xs], cov[:, xs[:, None], ys])
+        return cls(xs, beta, m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta))
+
+    def predict(self, z: np.ndarray, rows: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Predictions of rows ``z[rows]`` by the folds ``g``."""
+        f, q, r = self.beta.shape
+        if len(z) * f * r <= _CHUNK_CELLS:  # every row by every fold: one matrix product
+            every = (z[:, self.xs] @ self.beta.transpose(1, 0, 2).reshape(q, f * r))
+            return self.intercept[g] + every.reshape(len(z), f, r)[rows, g]
+        return self.intercept[g] + np.einsum("nq,nqr->nr", z[rows][:, self.xs], self.beta[g])
+
+
+def _predict_rows(z: np.ndarray, rows: np.ndarray, eta: np.ndarray, g: np.ndarray,
+                  m: np.ndarray, sd: np.ndarray, w: np.ndarray, est: dict[str, np.ndarray],
+                  lm: list[_Regression], eta_mean: np.ndarray, st: Structure, plan: _Plan,
+                  sums: _Sums) -> None:
+    """Predict rows ``z[rows]`` from the folds ``g`` that hold them out (arrays gathered)."""
     mf, sdf = m[g], sd[g]  # (N, p) training means / SDs of each row's fold
-    scores = ((z - mf) / sdf * w[g]) @ st.mask  # scores in the training fold's metric
+    zr = z[rows]
+    scores = ((zr - mf) / sdf * w[g]) @ st.mask  # scores in the training fold's metric
     coef = est["total_effects"][:, plan.sources, plan.targets] if plan.total else est["paths"]
     onehot = np.zeros((len(plan.targets), st.mask.shape[1]))
     onehot[np.arange(len(plan.targets)), plan.targets] = 1.0
     eta_hat = (scores[:, plan.sources] * coef[g]) @ onehot  # predicted endogenous scores
     items = plan.items
     pls = mf[:, items] + sdf[:, items] * est["loadings"][g][:, items] * eta_hat[:, st.owner[items]]
-    lm = np.empty_like(pls)
-    col = 0
-    for (xs, ys), beta in zip(plan.lm, betas):
-        dx = z[:, xs] - mf[:, xs]
-        lm[:, col:col + len(ys)] = mf[:, ys] + np.einsum("nq,nqr->nr", dx, beta[g])
-        col += len(ys)
-    sums.add(z[:, items], pls, lm, mf[:, items], eta, eta_hat[:, list(st.endogenous)],
+    bench = np.hstack([reg.predict(z, rows, g) for reg in lm])
+    sums.add(zr[:, items], pls, bench, mf[:, items], eta, eta_hat[:, list(st.endogenous)],
              eta_mean[g])
 
 
@@ -297,7 +316,7 @@ def _items(df: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
     return x
 
 
-#: Largest (rows x item pairs) float64 product array built at once (chunked over rows).
+#: Largest (rows x items²) float64 product array built at once (chunked over rows).
 _PRODUCT_BYTES = 32 * 2**20
 #: Cells of the gathered (rows x items) arrays per chunk of repetitions.
 _CHUNK_CELLS = 2_000_000
@@ -315,25 +334,21 @@ def _training_moments(z: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, ...]
     """Correlations, means, SDs (ddof 1) of every training fold, then of the full sample.
 
     A training fold is the full sample minus its test fold, so its sums are the full sums minus
-    the test rows' sums: one product of the test indicator with each row's item products
-    (upper triangle only), in row chunks that bound the memory.
+    the test rows' sums: one product of the test indicator with each row's item products, in
+    row chunks that bound the memory.
     """
     n, p = z.shape
-    iu, ju = np.triu_indices(p)
-    seg = np.zeros((test.shape[0], len(iu)))
-    full = np.zeros(len(iu))
-    step = max(1, _PRODUCT_BYTES // (8 * len(iu)))
+    seg = np.zeros((test.shape[0], p * p))
+    full = np.zeros(p * p)
+    step = max(1, _PRODUCT_BYTES // (8 * p * p))
     for lo in range(0, n, step):
-        prod = z[lo:lo + step, iu] * z[lo:lo + step, ju]
+        prod = (z[lo:lo + step, :, None] * z[lo:lo + step, None, :]).reshape(-1, p * p)
         seg += test[:, lo:lo + step] @ prod
         full += prod.sum(axis=0)
     cnt = np.append(n - test.sum(axis=1), n)
     m = np.vstack([z.sum(axis=0) - test @ z, z.sum(axis=0)]) / cnt[:, None]
-    tri = np.vstack([full - seg, full])
-    tri = (tri - cnt[:, None] * m[:, iu] * m[:, ju]) / (cnt - 1)[:, None]
-    cov = np.empty((len(cnt), p, p))
-    cov[:, iu, ju] = tri
-    cov[:, ju, iu] = tri
+    sums = np.vstack([full - seg, full]).reshape(-1, p, p)
+    cov = (sums - cnt[:, None, None] * m[:, :, None] * m[:, None, :]) / (cnt - 1)[:, None, None]
     sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     s = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)

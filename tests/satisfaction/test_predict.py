@@ -92,7 +92,7 @@ def test_chunked_paths_give_the_same_numbers(data, monkeypatch):
     """Row-chunked moments and repetition-chunked predictions (large data) change nothing."""
     df, spec = data["mobi"]
     expected = pls_predict(df, spec, folds=10, repetitions=3, seed=2)
-    monkeypatch.setattr(pred_mod, "_PRODUCT_BYTES", 8 * 300 * 17)  # 17 rows a chunk
+    monkeypatch.setattr(pred_mod, "_PRODUCT_BYTES", 8 * 576 * 17)  # 17 rows a chunk
     monkeypatch.setattr(pred_mod, "_CHUNK_CELLS", 1)  # one repetition a chunk
     got = pls_predict(df, spec, folds=10, repetitions=3, seed=2)
     pd.testing.assert_frame_equal(got.items, expected.items, rtol=1e-12, atol=1e-12)
