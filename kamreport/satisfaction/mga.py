@@ -8,7 +8,7 @@ shuffled ``n`` times and both groups re-estimated; the p-value is the share of s
 absolute difference reaches the observed one, (1 + #{|d*| >= |d|}) / (n + 1) (Phipson & Smyth
 2010: never 0, valid at any n). ``method="bootstrap"`` (Henseler, Ringle & Sinkovics 2009;
 Sarstedt, Henseler & Ringle 2011), as seminr's ``estimate_pls_mga``: each group is bootstrapped
-on its own and ``p_one_sided`` = 1 - P(2 mean_1 - b_1 - 2 mean_2 + b_2 > 0) over all pairs of
+on its own (resample signs aligned with the group's estimate, as ``fit_pls``) and ``p_one_sided`` = 1 - P(2 mean_1 - b_1 - 2 mean_2 + b_2 > 0) over all pairs of
 resamples (small when group 1's path is larger); the two-sided ``p_value`` is
 2 min(p, 1 - p).
 
@@ -213,7 +213,8 @@ def group_data(df: pd.DataFrame, spec: ModelSpec, group: str, min_group: int | N
         size = int((codes == g).sum())
         if size < need:
             raise InputError(f"group {level!r} of {group!r} has {size} respondents; this model "
-                             f"needs at least {need} per group: merge small groups or drop them")
+                             f"needs at least {need} per group: merge or drop small groups (or set "
+                             "min_group)")
         block = x[codes == g]
         with np.errstate(invalid="ignore"):
             means = np.nanmean(block, axis=0) if np.isnan(block).any() else block.mean(axis=0)

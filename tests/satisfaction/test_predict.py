@@ -88,6 +88,15 @@ def test_repetitions_pool_and_seed_reproduces(data):
     assert isinstance(a, PredictResult) and a.not_converged == 0
 
 
+def test_weighting_scheme_is_passed_to_every_fold(data):
+    df, spec = data["mobi"]
+    path = pls_predict(df, spec, folds=None)
+    factorial = pls_predict(df, spec, folds=None, weighting="factorial")
+    difference = np.abs(path.items.rmse_pls - factorial.items.rmse_pls)
+    assert 0 < difference.max() < 0.05
+    pd.testing.assert_series_equal(path.items.rmse_lm, factorial.items.rmse_lm)  # no PLS in LM
+
+
 def test_chunked_paths_give_the_same_numbers(data, monkeypatch):
     """Row-chunked moments and repetition-chunked predictions (large data) change nothing."""
     df, spec = data["mobi"]
