@@ -19,25 +19,25 @@ import os
 
 os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads: one BLAS thread per worker
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from kamreport.satisfaction import bootstrap as boot  # noqa: E402
-from kamreport.satisfaction.mga import pls_mga  # noqa: E402
-from kamreport.satisfaction.micom import micom  # noqa: E402
-from kamreport.satisfaction.predict import pls_predict  # noqa: E402
-from kamreport.satisfaction.spec import ecsi  # noqa: E402
+from kamreport.satisfaction import bootstrap as boot
+from kamreport.satisfaction.mga import pls_mga
+from kamreport.satisfaction.micom import micom
+from kamreport.satisfaction.predict import pls_predict
+from kamreport.satisfaction.spec import ecsi
 
 MOBI = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mobi" / "mobi.csv"
 
 
-def median_time(fn, repeat: int) -> float:  # noqa: ANN001
+def median_time(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
