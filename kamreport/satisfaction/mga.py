@@ -195,6 +195,9 @@ def group_data(df: pd.DataFrame, spec: ModelSpec, group: str, min_group: int | N
         raise InputError(f"group column {group!r} is not in the data; pass the column that "
                          "names each respondent's group")
     spec.validate_data(df.columns)
+    dup = sorted(set(df.columns[df.columns.duplicated()]) & set(spec.items))
+    if dup:
+        raise InputError(f"data has duplicate column(s) {', '.join(map(str, dup))}; rename them")
     frame = df[list(spec.items)]
     bad = [i for i, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if bad:

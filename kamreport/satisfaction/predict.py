@@ -29,6 +29,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from kamreport.errors import InputError
 from kamreport.satisfaction.plsalgorithm import Structure, Weighting, derived, outer_weights
@@ -139,9 +140,9 @@ def pls_predict(
     plan = _Plan.of(spec, st, technique)
     sums = _Sums(len(plan.items), len(st.endogenous))
     cov = s * sd[:, :, None] * sd[:, None, :]  # training covariances (pooled-z units)
-    lm = [_Regression.of(cov, m, xs, ys) for xs, ys in plan.lm]
+    lm = [_Regression.of(cov, m, xs, ys, z) for xs, ys in plan.lm]
     endo = np.array(st.endogenous)
-    n_train = n - test.sum(axis=1, keepdims=True)
+    n_train = (n - test.sum(axis=1))[:, None]
     eta_mean = (eta[:, endo].sum(axis=0) - test @ eta[:, endo]) / n_train
     chunk = max(1, _CHUNK_CELLS // (n * len(spec.items)))
     for lo in range(0, len(fold_of), chunk):  # repetitions in chunks bound the memory
@@ -260,18 +261,23 @@ class _Regression:
     xs: np.ndarray
     beta: np.ndarray  # (F, q, r) slopes (pooled-z units)
     intercept: np.ndarray  # (F, r)
+    every: np.ndarray | None  # (n, F, r) slopes part of every row's prediction by every fold
 
     @classmethod
-    def of(cls, cov: np.ndarray, m: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> _Regression:
+    def of(cls, cov: np.ndarray, m: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+           z: np.ndarray) -> _Regression:
         beta = np.linalg.solve(cov[:, xs[:, None], xs], cov[:, xs[:, None], ys])
-        return cls(xs, beta, m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta))
+        intercept = m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta)
+        f, q, r = beta.shape
+        every = None
+        if len(z) * f * r <= _EVERY_CELLS:  # every row by every fold: one matrix product
+            every = (z[:, xs] @ beta.transpose(1, 0, 2).reshape(q, f * r)).reshape(len(z), f, r)
+        return cls(xs, beta, intercept, every)
 
     def predict(self, z: np.ndarray, rows: np.ndarray, g: np.ndarray) -> np.ndarray:
         """Predictions of rows ``z[rows]`` by the folds ``g``."""
-        f, q, r = self.beta.shape
-        if len(z) * f * r <= _CHUNK_CELLS:  # every row by every fold: one matrix product
-            every = (z[:, self.xs] @ self.beta.transpose(1, 0, 2).reshape(q, f * r))
-            return self.intercept[g] + every.reshape(len(z), f, r)[rows, g]
+        if self.every is not None:
+            return self.intercept[g] + self.every[rows, g]
         return self.intercept[g] + np.einsum("nq,nqr->nr", z[rows][:, self.xs], self.beta[g])
 
 
@@ -299,11 +305,14 @@ def _items(df: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, not {type(df).__name__}")
     spec.validate_data(df.columns)
-    frame = df[list(spec.items)]
-    bad = [i for i, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+    dup = sorted(set(df.columns[df.columns.duplicated()]) & set(spec.items))
+    if dup:
+        raise InputError(f"data has duplicate column(s) {', '.join(map(str, dup))}; rename them")
+    columns = [df[item] for item in spec.items]  # column by column: no frame copy
+    bad = [c.name for c in columns if not pd.api.types.is_numeric_dtype(c.dtype)]
     if bad:
         raise InputError(f"item column(s) {', '.join(bad)} are not numeric; recode them to numbers")
-    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    x = np.column_stack([c.to_numpy(dtype=np.float64, na_value=np.nan) for c in columns])
     if np.isinf(x).any():
         raise InputError("item columns hold infinite values; replace them by answers or missing")
     with np.errstate(invalid="ignore"):
@@ -318,16 +327,22 @@ def _items(df: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
 
 #: Largest (rows x items²) float64 product array built at once (chunked over rows).
 _PRODUCT_BYTES = 32 * 2**20
-#: Cells of the gathered (rows x items) arrays per chunk of repetitions.
-_CHUNK_CELLS = 2_000_000
+#: Cells of the gathered (rows x items) arrays per chunk of repetitions: small temporaries are
+#: reused heap memory, large ones fresh pages (measured: 10x slower on a busy machine).
+_CHUNK_CELLS = 2**14
+#: Largest (rows x folds x items) LM prediction array computed for every row by every fold.
+_EVERY_CELLS = 2_000_000
 
 
-def _test_indicator(fold_of: np.ndarray, n_folds: int) -> np.ndarray:
-    """(R * n_folds, n) 1 where a row is in the test fold (repetition r: rows r * n_folds + f)."""
+def _test_indicator(fold_of: np.ndarray, n_folds: int) -> sparse.csr_array:
+    """(R * n_folds, n) sparse, 1 where a row is in the test fold (repetition r: r * n_folds + f).
+
+    Sparse: leave-one-out on n rows is an n x n identity, too large to hold densely for big n.
+    """
     r, n = fold_of.shape
-    out = np.zeros((r * n_folds, n))
-    out[(fold_of + n_folds * np.arange(r)[:, None]).ravel(), np.tile(np.arange(n), r)] = 1.0
-    return out
+    fold = (fold_of + n_folds * np.arange(r)[:, None]).ravel()
+    return sparse.csr_array((np.ones(r * n), (fold, np.tile(np.arange(n), r))),
+                            shape=(r * n_folds, n))
 
 
 def _training_moments(z: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -338,19 +353,23 @@ def _training_moments(z: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, ...]
     row chunks that bound the memory.
     """
     n, p = z.shape
-    seg = np.zeros((test.shape[0], p * p))
-    full = np.zeros(p * p)
+    f = test.shape[0]
+    sums = np.zeros((f + 1, p * p))  # training sums of products of every fold, then the total
     step = max(1, _PRODUCT_BYTES // (8 * p * p))
     for lo in range(0, n, step):
         prod = (z[lo:lo + step, :, None] * z[lo:lo + step, None, :]).reshape(-1, p * p)
-        seg += test[:, lo:lo + step] @ prod
-        full += prod.sum(axis=0)
-    cnt = np.append(n - test.sum(axis=1), n)
+        sums[:f] -= (test if step >= n else test[:, lo:lo + step]) @ prod
+        sums[f] += prod.sum(axis=0)
+    sums[:f] += sums[f]
+    cnt = np.append(n - test.sum(axis=1), n).astype(np.float64)
     m = np.vstack([z.sum(axis=0) - test @ z, z.sum(axis=0)]) / cnt[:, None]
-    sums = np.vstack([full - seg, full]).reshape(-1, p, p)
-    cov = (sums - cnt[:, None, None] * m[:, :, None] * m[:, None, :]) / (cnt - 1)[:, None, None]
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-    s = cov / (sd[:, :, None] * sd[:, None, :])
+    # in place from here: few large temporaries (each would be fresh memory)
+    s = sums.reshape(-1, p, p)
+    s -= m[:, :, None] * (cnt[:, None] * m)[:, None, :]
+    s /= (cnt - 1)[:, None, None]
+    sd = np.sqrt(np.diagonal(s, axis1=1, axis2=2))
+    s /= sd[:, :, None]
+    s /= sd[:, None, :]
     idx = np.arange(p)
     s[:, idx, idx] = 1.0
     return s, m, sd

@@ -165,3 +165,5 @@ def test_bad_groups(mobi):
     df.loc[df.half == "odd", "CUSCO"] = 5
     with pytest.raises(InputError, match="CUSCO do not vary in group 'odd'"):
         pls_mga(df, ecsi(), group="half", n=10)
+    with pytest.raises(InputError, match="duplicate column"):
+        pls_mga(pd.concat([mobi, mobi[["CUSCO"]]], axis=1), ecsi(), group="half", n=10)

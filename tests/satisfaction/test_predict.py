@@ -103,6 +103,7 @@ def test_chunked_paths_give_the_same_numbers(data, monkeypatch):
     expected = pls_predict(df, spec, folds=10, repetitions=3, seed=2)
     monkeypatch.setattr(pred_mod, "_PRODUCT_BYTES", 8 * 576 * 17)  # 17 rows a chunk
     monkeypatch.setattr(pred_mod, "_CHUNK_CELLS", 1)  # one repetition a chunk
+    monkeypatch.setattr(pred_mod, "_EVERY_CELLS", 1)  # LM predictions gathered by fold
     got = pls_predict(df, spec, folds=10, repetitions=3, seed=2)
     pd.testing.assert_frame_equal(got.items, expected.items, rtol=1e-12, atol=1e-12)
 
@@ -176,3 +177,5 @@ def test_bad_data(data):
         pls_predict(df.assign(CUSCO="x"), spec)
     with pytest.raises(InputError, match="DataFrame"):
         pls_predict(df.to_numpy(), spec)
+    with pytest.raises(InputError, match="duplicate column"):
+        pls_predict(pd.concat([df, df[["CUSCO"]]], axis=1), spec)
