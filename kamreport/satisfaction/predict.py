@@ -139,8 +139,7 @@ def pls_predict(
     eta = z @ (w[-1][:, None] * st.mask)  # full-sample construct scores (variance 1)
     plan = _Plan.of(spec, st, technique)
     sums = _Sums(len(plan.items), len(st.endogenous))
-    cov = s * sd[:, :, None] * sd[:, None, :]  # training covariances (pooled-z units)
-    lm = [_Regression.of(cov, m, xs, ys, z) for xs, ys in plan.lm]
+    lm = [_Regression.of(s, m, sd, xs, ys, z) for xs, ys in plan.lm]
     endo = np.array(st.endogenous)
     n_train = (n - test.sum(axis=1))[:, None]
     eta_mean = (eta[:, endo].sum(axis=0) - test @ eta[:, endo]) / n_train
@@ -264,9 +263,11 @@ class _Regression:
     every: np.ndarray | None  # (n, F, r) slopes part of every row's prediction by every fold
 
     @classmethod
-    def of(cls, cov: np.ndarray, m: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+    def of(cls, s: np.ndarray, m: np.ndarray, sd: np.ndarray, xs: np.ndarray, ys: np.ndarray,
            z: np.ndarray) -> _Regression:
-        beta = np.linalg.solve(cov[:, xs[:, None], xs], cov[:, xs[:, None], ys])
+        """OLS from the training correlations ``s``, means ``m`` and SDs ``sd`` of each fold."""
+        beta = np.linalg.solve(s[:, xs[:, None], xs], s[:, xs[:, None], ys])  # standardized
+        beta *= sd[:, None, ys] / sd[:, xs, None]
         intercept = m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta)
         f, q, r = beta.shape
         every = None
@@ -308,11 +309,11 @@ def _items(df: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
     dup = sorted(set(df.columns[df.columns.duplicated()]) & set(spec.items))
     if dup:
         raise InputError(f"data has duplicate column(s) {', '.join(map(str, dup))}; rename them")
-    columns = [df[item] for item in spec.items]  # column by column: no frame copy
-    bad = [c.name for c in columns if not pd.api.types.is_numeric_dtype(c.dtype)]
+    frame = df[list(spec.items)]
+    bad = [i for i, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
     if bad:
         raise InputError(f"item column(s) {', '.join(bad)} are not numeric; recode them to numbers")
-    x = np.column_stack([c.to_numpy(dtype=np.float64, na_value=np.nan) for c in columns])
+    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(x).any():
         raise InputError("item columns hold infinite values; replace them by answers or missing")
     with np.errstate(invalid="ignore"):
