@@ -17,6 +17,9 @@ composites must mean the same thing in every group. For each pair of groups and 
 
 Verdict per construct: "no" (step 2 fails), "partial" (step 2 holds, a mean or a variance
 differs: compare paths, not pooled scores) or "full" (all hold: pooling the groups is fine).
+
+(The module is not called ``micom``: a submodule named like the function it holds would replace
+that function on the package once imported.)
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from kamreport.errors import InputError
-from kamreport.satisfaction.micom import MicomResult, micom
+from kamreport.satisfaction.compositeinvariance import MicomResult, micom
 from kamreport.satisfaction.pls import fit_pls
 from kamreport.satisfaction.spec import ModelSpec, ecsi
 
