@@ -139,7 +139,7 @@ def pls_predict(
     eta = z @ (w[-1][:, None] * st.mask)  # full-sample construct scores (variance 1)
     plan = _Plan.of(spec, st, technique)
     sums = _Sums(len(plan.items), len(st.endogenous))
-    lm = [_Regression.of(s, m, sd, xs, ys, z) for xs, ys in plan.lm]
+    lm = [_Regression.of(s, m, sd, xs, ys) for xs, ys in plan.lm]
     endo = np.array(st.endogenous)
     n_train = (n - test.sum(axis=1))[:, None]
     eta_mean = (eta[:, endo].sum(axis=0) - test @ eta[:, endo]) / n_train
@@ -260,25 +260,22 @@ class _Regression:
     xs: np.ndarray
     beta: np.ndarray  # (F, q, r) slopes (pooled-z units)
     intercept: np.ndarray  # (F, r)
-    every: np.ndarray | None  # (n, F, r) slopes part of every row's prediction by every fold
 
     @classmethod
-    def of(cls, s: np.ndarray, m: np.ndarray, sd: np.ndarray, xs: np.ndarray, ys: np.ndarray,
-           z: np.ndarray) -> _Regression:
+    def of(cls, s: np.ndarray, m: np.ndarray, sd: np.ndarray, xs: np.ndarray,
+           ys: np.ndarray) -> _Regression:
         """OLS from the training correlations ``s``, means ``m`` and SDs ``sd`` of each fold."""
         beta = np.linalg.solve(s[:, xs[:, None], xs], s[:, xs[:, None], ys])  # standardized
         beta *= sd[:, None, ys] / sd[:, xs, None]
-        intercept = m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta)
-        f, q, r = beta.shape
-        every = None
-        if len(z) * f * r <= _EVERY_CELLS:  # every row by every fold: one matrix product
-            every = (z[:, xs] @ beta.transpose(1, 0, 2).reshape(q, f * r)).reshape(len(z), f, r)
-        return cls(xs, beta, intercept, every)
+        return cls(xs, beta, m[:, ys] - np.einsum("fq,fqr->fr", m[:, xs], beta))
 
     def predict(self, z: np.ndarray, rows: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """Predictions of rows ``z[rows]`` by the folds ``g``."""
-        if self.every is not None:
-            return self.intercept[g] + self.every[rows, g]
+        """Predictions of rows ``z[rows]`` by the folds ``g`` (all in ``lo <= g < hi``)."""
+        lo, hi = int(g.min()), int(g.max()) + 1
+        q, r = self.beta.shape[1:]
+        if len(z) * (hi - lo) * r <= _EVERY_CELLS:  # every row by each of these folds
+            every = z[:, self.xs] @ self.beta[lo:hi].transpose(1, 0, 2).reshape(q, -1)
+            return self.intercept[g] + every.reshape(len(z), hi - lo, r)[rows, g - lo]
         return self.intercept[g] + np.einsum("nq,nqr->nr", z[rows][:, self.xs], self.beta[g])
 
 
@@ -331,8 +328,9 @@ _PRODUCT_BYTES = 32 * 2**20
 #: Cells of the gathered (rows x items) arrays per chunk of repetitions: small temporaries are
 #: reused heap memory, large ones fresh pages (measured: 10x slower on a busy machine).
 _CHUNK_CELLS = 2**14
-#: Largest (rows x folds x items) LM prediction array computed for every row by every fold.
-_EVERY_CELLS = 2_000_000
+#: Largest (rows x folds x items) LM prediction array computed for every row by every fold of
+#: a chunk (else the slopes are gathered row by row).
+_EVERY_CELLS = 2**14
 
 
 def _test_indicator(fold_of: np.ndarray, n_folds: int) -> sparse.csr_array:
