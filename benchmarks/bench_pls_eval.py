@@ -85,14 +85,14 @@ def main() -> None:
     if model is not None:
         theirs = best_time(lambda: [seminr.predict_pls(model, technique=predict_DA,
                                                          no_folds=10, seed=r)
-                                      for r in range(10)], 3)
-    line("PLSpredict 10 x 10-fold", ours, theirs, "(best of 20 / 3)")
+                                      for r in range(10)], 5)
+    line("PLSpredict 10 x 10-fold", ours, theirs, "(best of 20 / 5)")
     ours = best_time(lambda: pls_predict(data, spec, folds=None), 10)
     theirs = None
     if model is not None:
         theirs = best_time(lambda: seminr.predict_pls(model, technique=predict_DA,
-                                                        no_folds=None), 3)
-    line("PLSpredict leave-one-out", ours, theirs, "(best of 10 / 3)")
+                                                        no_folds=None), 5)
+    line("PLSpredict leave-one-out", ours, theirs, "(best of 10 / 5)")
 
     # -- MGA bootstrap ------------------------------------------------------------------------
     ours = best_time(lambda: pls_mga(data, spec, "half", method="bootstrap", n=args.n), 3)
