@@ -9,8 +9,12 @@ from kamreport.report.labels import label, translate_columns
 
 def styled(df: pd.DataFrame, language: str = "zh", *, percent: tuple[str, ...] = (),
            decimals: int = 2, integers: tuple[str, ...] = ("n", "items", "respondents", "accounts", "rows", "columns"),
-           hide_index: bool = False) -> "pd.io.formats.style.Styler":
-    """A Styler with translated column names, percentages and fixed decimals."""
+           hide_index: bool = False, **fields: object) -> "pd.io.formats.style.Styler":
+    """A Styler with translated column names, percentages and fixed decimals.
+
+    ``fields`` fill the headers' placeholders (``currency=``, ``unit=``: see
+    :func:`kamreport.report.labels.translate_columns`).
+    """
     out = df.copy()
     fmt = {}
     for col in out.columns:
@@ -20,9 +24,10 @@ def styled(df: pd.DataFrame, language: str = "zh", *, percent: tuple[str, ...] =
             fmt[col] = "{:,.0f}"
         elif pd.api.types.is_float_dtype(out[col]):
             fmt[col] = f"{{:.{decimals}f}}"
-    names = dict(zip(out.columns, translate_columns(out.columns, language)))
+    names = dict(zip(out.columns, translate_columns(out.columns, language, **fields)))
     out = out.rename(columns=names)
-    out.index.names = translate_columns([n for n in out.index.names], language) if any(out.index.names) else out.index.names
+    if any(out.index.names):
+        out.index.names = translate_columns(list(out.index.names), language, **fields)
     sty = out.style.format({names[k]: v for k, v in fmt.items()}, na_rep="–")
     return sty.hide(axis="index") if hide_index else sty
 
@@ -101,14 +106,20 @@ def actions_table(actions: pd.DataFrame, language: str = "zh") -> "pd.io.formats
     return styled(out, language, decimals=2, integers=("priority",), hide_index=True)
 
 
+#: Cut-offs of the CB-SEM fit indices (Hu & Bentler 1999): index -> (cut-off, higher is better).
+FIT_CUTOFFS = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
+
+
 def fit_table(fit: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
-    """CB-SEM fit indices with the usual cut-offs (Hu & Bentler 1999)."""
-    rules = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
+    """CB-SEM fit indices with the usual cut-offs (:data:`FIT_CUTOFFS`, Hu & Bentler 1999)."""
+    rules = FIT_CUTOFFS
     rows = []
-    for key in ("n", "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"):
+    for key in ("n", "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr",
+                "aic", "bic"):
         if key in fit:
             cut = rules.get(key)
-            ok = "" if cut is None else label("pass", language) if (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0]) else label("fail", language)
+            good = cut is not None and (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0])
+            ok = "" if cut is None else label("pass" if good else "fail", language)
             rows.append({"criterion": key.upper().replace("_", " "), "value": fit[key],
                          "threshold": "" if cut is None else ("≥ " if cut[1] else "≤ ") + str(cut[0]), "verdict": ok})
     return styled(pd.DataFrame(rows), language, decimals=3, hide_index=True)
