@@ -162,7 +162,7 @@ LABELS: dict[str, dict[str, str]] = {
     "share_revenue": {"zh": "收入占比", "en": "Share of revenue"},
     "mean_order_value": {"zh": "平均订单额（{currency}）", "en": "Mean order value ({currency})"},
     "mean_frequency": {"zh": "平均复购次数", "en": "Mean repeat purchases"},
-    "mean_time_since_last": {"zh": "距上次购买（{unit}）", "en": "{unit_title} since last purchase"},
+    "mean_time_since_last": {"zh": "距上次购买（{unit}）", "en": "Time since last purchase ({unit})"},
     "account": {"zh": "客户编号", "en": "Account"},
     "account_name": {"zh": "客户名称", "en": "Account name"},
     "total_revenue": {"zh": "收入（{currency}）", "en": "Revenue ({currency})"},
@@ -298,7 +298,7 @@ LABELS: dict[str, dict[str, str]] = {
               "customers."},
     "val_no_clv": {"zh": "未计算客户终身价值：{error}", "en": "Lifetime value not computed: {error}"},
     "val_at_risk": {
-        "zh": "{n} 个{names}客户 P(存活) 低于 {threshold:g}，存在流失风险，需优先维护。",
+        "zh": "{names}中有 {n} 位客户 P(存活) 低于 {threshold:g}，存在流失风险，需优先维护。",
         "en": "{n} {names} accounts have P(alive) below {threshold:g}: at risk, to be looked after first."},
     "val_holdout": {
         "zh": "模型检验：验证期预测购买 {predicted:,.0f} 次，实际 {actual:,.0f} 次（误差 {error:+.1%}）。",
@@ -338,11 +338,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 #: Words of the customer summary's time units, keyed by ``freq`` (the units themselves are
-#: :data:`kamreport.value.timeunits.FREQ_DAYS`): one / many (a count), name, title-case name.
-UNITS: dict[str, dict[str, tuple[str, str, str, str]]] = {
-    "D": {"zh": ("{n} 天", "{n} 天", "天", "天"), "en": ("{n} day", "{n} days", "days", "Days")},
-    "W": {"zh": ("{n} 周", "{n} 周", "周", "周"), "en": ("{n} week", "{n} weeks", "weeks", "Weeks")},
-    "M": {"zh": ("{n} 个月", "{n} 个月", "月", "月"), "en": ("{n} month", "{n} months", "months", "Months")},
+#: :data:`kamreport.value.timeunits.FREQ_DAYS`): a count of one, a count of many, the unit's name.
+UNITS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "D": {"zh": ("{n} 天", "{n} 天", "天"), "en": ("{n} day", "{n} days", "days")},
+    "W": {"zh": ("{n} 周", "{n} 周", "周"), "en": ("{n} week", "{n} weeks", "weeks")},
+    "M": {"zh": ("{n} 个月", "{n} 个月", "月"), "en": ("{n} month", "{n} months", "months")},
 }
 
 #: A currency's own word where a language has one (else its ISO 4217 code is shown).
@@ -488,7 +488,7 @@ def diagnostic_label(key: str, language: str) -> str:
     return DIAGNOSTICS.get(key, {}).get(language, key)
 
 
-def _unit(freq: str, language: str) -> tuple[str, str, str, str]:
+def _unit(freq: str, language: str) -> tuple[str, str, str]:
     try:
         return UNITS[freq][language]
     except KeyError:
@@ -504,14 +504,19 @@ def duration(n: int, freq: str, language: str) -> str:
     >>> duration(24, "M", "zh"), duration(1, "M", "en"), duration(6, "W", "en")
     ('24 个月', '1 month', '6 weeks')
     """
-    one, many, _, _ = _unit(freq, language)
+    one, many, _ = _unit(freq, language)
     return (one if n == 1 else many).format(n=n)
 
 
 def unit_fields(freq: str, language: str) -> dict[str, str]:
-    """The fields a header in ``freq`` units needs: ``unit`` (周, weeks) and ``unit_title`` (Weeks)."""
-    _, _, name, title = _unit(freq, language)
-    return {"unit": name, "unit_title": title}
+    """The fields a header in ``freq`` units needs: ``unit``, the unit's name (周, weeks).
+
+    Examples
+    --------
+    >>> unit_fields("D", "en"), unit_fields("M", "zh")
+    ({'unit': 'days'}, {'unit': '月'})
+    """
+    return {"unit": _unit(freq, language)[2]}
 
 
 def currency_word(currency: str, language: str) -> str:
