@@ -15,8 +15,20 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from kamreport.report.labels import LABELS, join, label
-from kamreport.report.style import (ACCENT, ACCENT_LIGHT, BAD, GOOD, INK, MUTED, SUBTLE, figure_axes, finish,
-                                    report_style, stars, stars_legend)
+from kamreport.report.style import (
+    ACCENT,
+    ACCENT_LIGHT,
+    BAD,
+    GOOD,
+    INK,
+    MUTED,
+    SUBTLE,
+    figure_axes,
+    finish,
+    report_style,
+    stars,
+    stars_legend,
+)
 
 # Classic positions of the ACSI / ECSI / CCSI constructs (x left->right, y bottom->top).
 ACSI_LAYOUT = {
@@ -68,7 +80,7 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
         box_w, box_h = 1.55, 0.62
         for row in paths.itertuples():
             p = getattr(row, "p_value", np.nan)
-            significant = not (p == p) or p < significance
+            significant = bool(pd.isna(p)) or p < significance
             start, end = _clip(pos[row.source], pos[row.target], box_w / 2 + 0.05, box_h / 2 + 0.05)
             ax.add_patch(FancyArrowPatch(
                 start, end, arrowstyle="-|>", mutation_scale=14,
@@ -81,7 +93,8 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
             endogenous = c in r2.index
             ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
                                         boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        fc=ACCENT_LIGHT if endogenous else "#e4e7eb", ec=ACCENT, lw=1.2, zorder=2))
+                                        fc=ACCENT_LIGHT if endogenous else "#e4e7eb", ec=ACCENT, lw=1.2,
+                                        zorder=2))
             text = names.get(c, c) + (f"\nR² = {r2[c]:.2f}" if endogenous else "")
             ax.text(x, y, text, ha="center", va="center", fontsize=9.5, zorder=4, color=INK)
         strongest = paths.loc[paths["estimate"].abs().idxmax()]
@@ -133,7 +146,8 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
             sel = (data["construct"] == construct).to_numpy()
             ax.hlines(y[sel], scale[0], data.loc[sel, "mean"], color=palette(k), alpha=0.35, lw=2)
             ax.scatter(data.loc[sel, "mean"], y[sel], color=palette(k), s=28, zorder=3,
-                       label=data.loc[sel, "construct_label"].iloc[0] if "construct_label" in data else construct)
+                       label=(data.loc[sel, "construct_label"].iloc[0] if "construct_label" in data
+                              else construct))
         ax.set_yticks(y, data["item"])
         ax.set_xlim(scale)
         ax.set_xlabel(label("mean_axis", language, lo=scale[0], hi=scale[1]))
@@ -146,7 +160,8 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
 
 def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[str, str] | None = None,
                 ax: plt.Axes | None = None) -> plt.Figure:
-    """0–100 index per construct with its confidence interval (``scores``: construct, index, ci_low, ci_high)."""
+    """0–100 index per construct with its confidence interval (``scores``: construct, index, ci_low,
+    ci_high)."""
     names = dict(names or {})
     data = scores.iloc[::-1]
     with report_style():
@@ -159,7 +174,8 @@ def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[st
         ax.set_xlabel(label("index_axis", language))
         best, worst = data.loc[data["index"].idxmax()], data.loc[data["index"].idxmin()]
         b, w = names.get(best.construct, best.construct), names.get(worst.construct, worst.construct)
-        take = label("take_index", language, best=b, best_index=best["index"], worst=w, worst_index=worst["index"])
+        take = label("take_index", language, best=b, best_index=best["index"], worst=w,
+                     worst_index=worst["index"])
         return finish(fig, ax, label("index_chart_title", language), take)
 
 
@@ -181,8 +197,8 @@ def segment_index_chart(scores: pd.DataFrame, segment: str, language: str = "zh"
         row = "Satisfaction" if "Satisfaction" in table.index else table.index[0]
         sat = table.loc[row]
         spread = sat.max() - sat.min()
-        take = label("take_segment", language, construct=names.get(row, row), high=sat.idxmax(), high_index=sat.max(),
-                     low=sat.idxmin(), low_index=sat.min(), gap=spread)
+        take = label("take_segment", language, construct=names.get(row, row), high=sat.idxmax(),
+                     high_index=sat.max(), low=sat.idxmin(), low_index=sat.min(), gap=spread)
         return finish(fig, ax, label("segment_chart_title", language), take)
 
 
@@ -219,7 +235,8 @@ def ipma_chart(table: pd.DataFrame, language: str = "zh", *, target: str = "Sati
         ax.set_ylabel(label("ipma_y", language))
         if urgent.any():
             order = np.argsort(-imp[urgent])
-            first = names.get(table[key].to_numpy()[urgent][order[0]], table[key].to_numpy()[urgent][order[0]])
+            top = table[key].to_numpy()[urgent][order[0]]
+            first = names.get(top, top)
             take = label("take_ipma_first", language, first=first, target=names.get(target, target))
         else:
             take = label("take_ipma_none", language)
@@ -242,7 +259,8 @@ def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Map
         ax.set_xlabel(label("change_axis", language))
         sig = data[data["p_value"] < significance]
         if len(sig):
-            parts = [f"{names.get(r.construct, r.construct)} {r.change:+.1f}" for r in sig.iloc[::-1].itertuples()]
+            parts = [f"{names.get(r.construct, r.construct)} {r.change:+.1f}"
+                     for r in sig.iloc[::-1].itertuples()]
             take = label("take_change_sig", language, significance=significance,
                          changes=join(parts, language, "sep_clause"))
         else:

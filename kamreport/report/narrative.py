@@ -21,7 +21,7 @@ from kamreport.report.value_charts import top_share
 
 def _p(p: float, language: str) -> str:
     """``p = 0.012``, or ``p < 0.001`` below the smallest star threshold; NaN gives ''."""
-    if p != p:
+    if pd.isna(p):
         return ""
     smallest = STARS[0][0]
     return label("p_below", language, p=smallest) if p < smallest else label("p_equals", language, p=p)
@@ -104,8 +104,8 @@ def value_summary(value, language: str = "zh", *, currency: str = "CNY", top: fl
         total = values["clv"].sum()
         by_tier = values.groupby("tier", observed=True)["clv"].sum().reindex(top_tiers.index).sum()
         lines.append(label("val_clv", language, horizon=duration(value.months, "M", language),
-                           total=money(total, currency, language), share=by_tier / total if total else float("nan"),
-                           names=names))
+                           total=money(total, currency, language),
+                           share=by_tier / total if total else float("nan"), names=names))
     elif value.spend_model_error:
         lines.append(label("val_no_clv", language, error=html.escape(value.spend_model_error)))
     lines.append(label("val_at_risk", language, n=int(values["at_risk"].sum()), names=names,
@@ -113,7 +113,8 @@ def value_summary(value, language: str = "zh", *, currency: str = "CNY", top: fl
     h = value.holdout
     if "all" in h.index and h.loc["all", "actual_total"]:
         predicted, actual = h.loc["all", "predicted_total"], h.loc["all", "actual_total"]
-        lines.append(label("val_holdout", language, predicted=predicted, actual=actual, error=predicted / actual - 1))
+        lines.append(label("val_holdout", language, predicted=predicted, actual=actual,
+                           error=predicted / actual - 1))
     return "".join(f"<p>{line}</p>" for line in lines)
 
 

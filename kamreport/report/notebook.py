@@ -90,7 +90,8 @@ def caveats(messages: Iterable[str], language: str) -> None:
         display(HTML(box))
 
 
-def heading(key: str, language: str, level: int = 2, *, note_text: str | None = None, **fields: object) -> None:
+def heading(key: str, language: str, level: int = 2, *, note_text: str | None = None,
+            **fields: object) -> None:
     """Show a section heading and its note: ``note_text`` when given (e.g. from
     :func:`kamreport.report.narrative.pyramid_note`), else the label ``<key>_note`` when there is
     one. Heading and note are filled from ``fields`` (``t=thresholds``, ``vif=``; the stars'

@@ -8,6 +8,7 @@ first time a chart is drawn; the family is then set only inside :func:`report_st
 from __future__ import annotations
 
 import functools
+import math
 import shutil
 import subprocess
 from contextlib import contextmanager
@@ -44,7 +45,8 @@ def cjk_font_files() -> list[Path]:
     if not found:
         for folder in FONT_DIRS:
             if folder.is_dir():
-                found += sorted(p for p in folder.rglob("NotoSansCJK*") if p.suffix.lower() in (".ttc", ".otf"))
+                found += sorted(p for p in folder.rglob("NotoSansCJK*")
+                                if p.suffix.lower() in (".ttc", ".otf"))
     return list(dict.fromkeys(found))
 
 
@@ -108,7 +110,7 @@ def stars(p: float) -> str:
     >>> stars(0.0004), stars(0.03), stars(0.2), stars(float("nan"))
     ('***', '*', '', '')
     """
-    if p != p:  # NaN: not bootstrapped
+    if math.isnan(p):  # not bootstrapped
         return ""
     return next((mark for cut, mark in STARS if p < cut), "")
 

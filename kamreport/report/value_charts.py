@@ -32,6 +32,11 @@ def top_share(conc, fraction: float = 0.2) -> float:
     return float(shares[hit[0]])
 
 
+def _half(y: float) -> float:
+    """Half the pyramid's width at height ``y`` (base 0, apex 1)."""
+    return (1 - y) * 0.95
+
+
 def pyramid_chart(profile: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
     """The customer pyramid: tiers top-down, each band labelled with its share of customers and
     of revenue. ``profile``: from :func:`kamreport.value.tier_profile` (index tier, top tier
@@ -47,13 +52,14 @@ def pyramid_chart(profile: pd.DataFrame, language: str = "zh", *, ax: plt.Axes |
         edges = np.linspace(1, 0, k + 1)                       # equal band heights, apex on top
         for i, tier in enumerate(tiers):
             top, bottom = edges[i], edges[i + 1]
-            half = lambda y: (1 - y) * 0.95                     # noqa: E731 - width of the triangle at height y
-            ax.add_patch(Polygon([(-half(bottom), bottom), (half(bottom), bottom), (half(top), top), (-half(top), top)],
-                                 closed=True, fc=TIER_COLORS[i % len(TIER_COLORS)], ec="white", lw=2))
+            low, high = _half(bottom), _half(top)
+            corners = [(-low, bottom), (low, bottom), (high, top), (-high, top)]
+            ax.add_patch(Polygon(corners, closed=True, fc=TIER_COLORS[i % len(TIER_COLORS)], ec="white",
+                                 lw=2))
             row = profile.loc[tier]
             mid = (top + bottom) / 2
-            ax.text(0, mid, tier_label(str(tier), language), ha="center", va="center", color="white" if i < 3 else INK,
-                    fontsize=10, fontweight="bold")
+            ax.text(0, mid, tier_label(str(tier), language), ha="center", va="center",
+                    color="white" if i < 3 else INK, fontsize=10, fontweight="bold")
             ax.text(1.05, mid, label("pyramid_band", language, customers=int(row["n_customers"]),
                                      cshare=row["share_customers"], rshare=row["share_revenue"]),
                     va="center", fontsize=9.5, color=INK)
@@ -111,7 +117,7 @@ def rfm_heatmap(rfm: pd.DataFrame, language: str = "zh", *, value: str = "moneta
         lo, hi = np.nanmin(means.to_numpy(float)), np.nanmax(means.to_numpy(float))
         for (i, j), n in np.ndenumerate(counts.to_numpy()):
             m = means.to_numpy(float)[i, j]
-            dark = m == m and hi > lo and (m - lo) / (hi - lo) > 0.6
+            dark = not np.isnan(m) and hi > lo and (m - lo) / (hi - lo) > 0.6
             ax.text(j, i, f"{n}\n{m:,.0f}" if n else "", ha="center", va="center", fontsize=8,
                     color="white" if dark else INK)
         ax.set_xlabel(label("rfm_x", language))
@@ -124,7 +130,8 @@ def rfm_heatmap(rfm: pd.DataFrame, language: str = "zh", *, value: str = "moneta
         return finish(fig, ax, label("rfm_chart_title", language), take)
 
 
-def migration_heatmap(matrix: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | None = None) -> plt.Figure:
+def migration_heatmap(matrix: pd.DataFrame, language: str = "zh", *,
+                      ax: plt.Axes | None = None) -> plt.Figure:
     """Tier migration between two periods: counts, coloured by row share (from-tier x to-tier)."""
     shares = matrix.div(matrix.sum(axis=1).replace(0, np.nan), axis=0)
     with report_style():
@@ -167,7 +174,8 @@ def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, months: int,
             median.set_color(INK)
         ax.set_yscale("log")
         horizon = duration(months, "M", language)
-        ax.set_ylabel(label("clv_axis", language, horizon=horizon, currency=currency_word(currency, language)))
+        money = currency_word(currency, language)
+        ax.set_ylabel(label("clv_axis", language, horizon=horizon, currency=money))
         totals = values.groupby("tier")["clv"].sum()
         share = totals.reindex(order).iloc[: min(2, len(order))].sum() / totals.sum() if totals.sum() else 0
         names = join((tier_label(t, language) for t in order[:2]), language, "sep_plus")
@@ -193,6 +201,7 @@ def holdout_chart(table: pd.DataFrame, language: str = "zh", *, ax: plt.Axes | N
         ax.set_ylabel(label("holdout_y", language))
         ax.legend(frameon=False)
         ax.grid(axis="y", color=MUTED, alpha=0.3)
-        err = float(np.average(np.abs(table["predicted_mean"] - table["actual_mean"]), weights=table["n_customers"]))
+        err = float(np.average(np.abs(table["predicted_mean"] - table["actual_mean"]),
+                               weights=table["n_customers"]))
         take = label("take_holdout", language, error=err)
         return finish(fig, ax, label("holdout_chart_title", language), take)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kamreport.report.labels import currency_word, diagnostic_label, label, segment_label, tier_label, unit_fields
+from kamreport.report.labels import (
+    currency_word,
+    diagnostic_label,
+    label,
+    segment_label,
+    tier_label,
+    unit_fields,
+)
 from kamreport.report.tables import styled
 
 
-def diagnostics_table(diagnostics: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
+def diagnostics_table(diagnostics: dict, language: str = "zh") -> pd.io.formats.style.Styler:
     """The data-cleaning counts of ``customer_summary`` (each rule applied, and how often)."""
     always = ("rows_total", "customers")
     rows = [{"criterion": diagnostic_label(k, language), "value": v}
@@ -18,7 +25,7 @@ def diagnostics_table(diagnostics: dict, language: str = "zh") -> "pd.io.formats
 
 
 def profile_table(profile: pd.DataFrame, language: str = "zh", *, freq: str, currency: str = "CNY",
-                  ) -> "pd.io.formats.style.Styler":
+                  ) -> pd.io.formats.style.Styler:
     """Tier profile: customers, shares, revenue, order value, frequency, recency.
 
     ``freq``: the time unit of the summary the profile came from (its ``attrs["freq"]``: D, W
@@ -34,15 +41,16 @@ def profile_table(profile: pd.DataFrame, language: str = "zh", *, freq: str, cur
                   currency=currency_word(currency, language), **unit_fields(freq, language))
 
 
-def concentration_table(conc, language: str = "zh") -> "pd.io.formats.style.Styler":
+def concentration_table(conc, language: str = "zh") -> pd.io.formats.style.Styler:
     """Gini coefficient and the revenue shares of the top fractions of customers."""
     rows = [{"criterion": label("gini", language), "value": conc.gini}]
-    rows += [{"criterion": label("top_share", language, share=f), "value": v} for f, v in conc.top_shares.items()]
+    rows += [{"criterion": label("top_share", language, share=f), "value": v}
+             for f, v in conc.top_shares.items()]
     return styled(pd.DataFrame(rows), language, decimals=3, hide_index=True)
 
 
 def segment_table(rfm: pd.DataFrame, summary: pd.DataFrame, language: str = "zh", *,
-                  currency: str = "CNY") -> "pd.io.formats.style.Styler":
+                  currency: str = "CNY") -> pd.io.formats.style.Styler:
     """RFM segments: customers, revenue (in ``currency``, ISO 4217) and shares."""
     frame = rfm[["segment"]].join(summary["total_revenue"])
     table = frame.groupby("segment", observed=True).agg(n_customers=("total_revenue", "size"),
@@ -52,12 +60,12 @@ def segment_table(rfm: pd.DataFrame, summary: pd.DataFrame, language: str = "zh"
     table = table.sort_values("revenue", ascending=False)
     table.index = [segment_label(str(s), language) for s in table.index]
     table.index.name = "segment"
-    return styled(table, language, percent=("share_customers", "share_revenue"), integers=("n_customers", "revenue"),
-                  currency=currency_word(currency, language))
+    return styled(table, language, percent=("share_customers", "share_revenue"),
+                  integers=("n_customers", "revenue"), currency=currency_word(currency, language))
 
 
 def top_accounts_table(values: pd.DataFrame, language: str = "zh", *, n: int = 15,
-                       currency: str = "CNY") -> "pd.io.formats.style.Styler":
+                       currency: str = "CNY") -> pd.io.formats.style.Styler:
     """The accounts with the highest CLV (or revenue): tier, region, revenue, P(alive), CLV, at risk;
     money in ``currency`` (ISO 4217)."""
     key = "clv" if "clv" in values else "total_revenue"
@@ -72,14 +80,15 @@ def top_accounts_table(values: pd.DataFrame, language: str = "zh", *, n: int = 1
                   currency=currency_word(currency, language))
 
 
-def holdout_table(table: pd.DataFrame, language: str = "zh") -> "pd.io.formats.style.Styler":
-    cols = [c for c in ("n_customers", "actual_mean", "predicted_mean", "actual_total", "predicted_total") if c in table]
+def holdout_table(table: pd.DataFrame, language: str = "zh") -> pd.io.formats.style.Styler:
+    cols = [c for c in ("n_customers", "actual_mean", "predicted_mean", "actual_total", "predicted_total")
+            if c in table]
     out = table[cols].copy()
     out.index.name = "bucket"
     return styled(out, language, integers=("n_customers",), decimals=2)
 
 
-def model_params_table(value, language: str = "zh") -> "pd.io.formats.style.Styler":
+def model_params_table(value, language: str = "zh") -> pd.io.formats.style.Styler:
     """Estimated parameters with standard errors: BG/NBD (calibration and full window), Gamma-Gamma."""
     rows = []
     fits = [("BG/NBD (calibration)", value.bgnbd_calibration), ("BG/NBD", value.bgnbd)]

@@ -9,12 +9,12 @@ import itertools
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+import report_results as syn  # tests/report/report_results.py
 
 from kamreport.report import charts, value_charts
-import report_results as syn  # tests/report/report_results.py
-from report_results import mobi_survey, sat_analysis  # noqa: F401  (fixtures)
 
 LANGS = ("zh", "en")
+mobi_survey, sat_analysis = syn.mobi_survey, syn.sat_analysis  # fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -23,11 +23,15 @@ def _close_figures():
     plt.close("all")
 
 
-@pytest.mark.parametrize("language, months, currency",
-                         list(itertools.product(LANGS, (6, 12, 24), ("CNY", "USD"))))
+@pytest.mark.parametrize(
+    "language, months, currency", list(itertools.product(LANGS, (6, 12, 24), ("CNY", "USD")))
+)
 def test_clv_chart_horizon_and_currency(language, months, currency):
-    text = syn.figure_text(value_charts.clv_by_tier(syn.values(), language, months=months,
-                                                    tier_order=syn.TIERS, currency=currency))
+    text = syn.figure_text(
+        value_charts.clv_by_tier(
+            syn.values(), language, months=months, tier_order=syn.TIERS, currency=currency
+        )
+    )
     assert (f"{months} 个月" if language == "zh" else f"{months} months") in text
     assert "12 " not in text.replace(f"{months} ", "") or months == 12
     if currency == "USD":
@@ -57,7 +61,7 @@ def test_lorenz_chart_shows_the_analysis_top_share(language):
 @pytest.mark.parametrize("language", LANGS)
 def test_pyramid_chart(language):
     text = syn.figure_text(value_charts.pyramid_chart(syn.profile(), language))
-    assert "5%" in text and "39%" in text                       # top two tiers: customers, revenue
+    assert "5%" in text and "39%" in text  # top two tiers: customers, revenue
     assert ("160 位客户" if language == "zh" else "160 customers") in text
     assert ("VIP客户" in text) == (language == "zh")
     assert not syn.CJK.search(text) or language == "zh"
@@ -77,22 +81,30 @@ def test_rfm_heatmap_currency(language, currency):
 
 @pytest.mark.parametrize("language", LANGS)
 def test_migration_and_holdout(language):
-    matrix = pd.DataFrame([[8, 2, 0], [1, 9, 0], [0, 0, 5]], index=["VIP", "Key", "new"], columns=["VIP", "Key", "lost"])
+    matrix = pd.DataFrame(
+        [[8, 2, 0], [1, 9, 0], [0, 0, 5]], index=["VIP", "Key", "new"], columns=["VIP", "Key", "lost"]
+    )
     text = syn.figure_text(value_charts.migration_heatmap(matrix, language))
-    assert "85%" in text                                           # 17 of the 20 tiered stayed
+    assert "85%" in text  # 17 of the 20 tiered stayed
     assert ("新客户" in text) == (language == "zh")
     h = syn.holdout()
     text = syn.figure_text(value_charts.holdout_chart(h, language))
     body = h.drop(index="all")
-    err = ((body["predicted_mean"] - body["actual_mean"]).abs() * body["n_customers"]).sum() / body["n_customers"].sum()
+    err = ((body["predicted_mean"] - body["actual_mean"]).abs() * body["n_customers"]).sum() / body[
+        "n_customers"
+    ].sum()
     assert f"{err:.2f}" in text
 
 
 @pytest.mark.parametrize("language", LANGS)
 def test_value_charts_in_english_have_no_chinese(language):
-    figs = [value_charts.pyramid_chart(syn.profile(), language), value_charts.lorenz_chart(syn.concentration(), language),
-            value_charts.rfm_heatmap(syn.rfm(), language), value_charts.holdout_chart(syn.holdout(), language),
-            value_charts.clv_by_tier(syn.values(), language, months=12)]
+    figs = [
+        value_charts.pyramid_chart(syn.profile(), language),
+        value_charts.lorenz_chart(syn.concentration(), language),
+        value_charts.rfm_heatmap(syn.rfm(), language),
+        value_charts.holdout_chart(syn.holdout(), language),
+        value_charts.clv_by_tier(syn.values(), language, months=12),
+    ]
     text = "\n".join(syn.figure_text(f) for f in figs)
     assert bool(syn.CJK.search(text)) == (language == "zh")
 
@@ -111,7 +123,9 @@ def test_model_diagram(sat_analysis, language):
 @pytest.mark.parametrize("language", LANGS)
 @pytest.mark.parametrize("threshold", [0.7, 0.95])
 def test_alpha_chart_threshold(language, threshold):
-    alphas = pd.DataFrame({"alpha": [0.9, 0.8], "ci_low": [0.85, 0.7], "ci_high": [0.93, 0.86]}, index=["A", "B"])
+    alphas = pd.DataFrame(
+        {"alpha": [0.9, 0.8], "ci_low": [0.85, 0.7], "ci_high": [0.93, 0.86]}, index=["A", "B"]
+    )
     text = syn.figure_text(charts.alpha_chart(alphas, language, threshold=threshold))
     assert f"{threshold:g}" in text
     if threshold == 0.95:
@@ -139,7 +153,9 @@ def test_segment_and_change_charts(sat_analysis, language, segment, wave):
     a = sat_analysis(segment=segment, wave=wave)
     if segment:
         text = syn.figure_text(charts.segment_index_chart(a.index_by_segment, segment, language))
-        sat = a.index_by_segment[a.index_by_segment["construct"] == "Satisfaction"].set_index(segment)["index"]
+        sat = a.index_by_segment[a.index_by_segment["construct"] == "Satisfaction"].set_index(segment)[
+            "index"
+        ]
         assert f"{sat.max() - sat.min():.1f}" in text and ("地区" if language == "zh" else "Region") in text
     else:
         assert a.index_by_segment is None

@@ -12,8 +12,21 @@ from pathlib import Path
 import pytest
 
 from kamreport.report import labels
-from kamreport.report.labels import (LABELS, LANGUAGES, UNITS, currency_word, duration, join, label, money,
-                                     note, percent, placeholders, translate_columns, unit_fields)
+from kamreport.report.labels import (
+    LABELS,
+    LANGUAGES,
+    UNITS,
+    currency_word,
+    duration,
+    join,
+    label,
+    money,
+    note,
+    percent,
+    placeholders,
+    translate_columns,
+    unit_fields,
+)
 from kamreport.value.timeunits import FREQ_DAYS
 
 REPORT = Path(labels.__file__).resolve().parent
@@ -34,7 +47,10 @@ def test_every_label_has_both_languages_with_the_same_fields():
 
 
 def test_label_fills_and_fails_loudly():
-    assert label("pyramid_band", "zh", customers=3, cshare=0.01, rshare=0.2) == "3 位客户 · 客户占比 1.0% · 收入占比 20.0%"
+    assert (
+        label("pyramid_band", "zh", customers=3, cshare=0.01, rshare=0.2)
+        == "3 位客户 · 客户占比 1.0% · 收入占比 20.0%"
+    )
     with pytest.raises(KeyError, match="needs rshare"):
         label("pyramid_band", "zh", customers=3, cshare=0.01)
     with pytest.raises(KeyError, match="no placeholder colour"):
@@ -105,7 +121,9 @@ def test_no_words_outside_labels(path):
     source = path.read_text(encoding="utf-8")
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.STRING:
-            assert not CJK.search(tok.string), f"{path.name}:{tok.start[0]}: Chinese literal {tok.string[:40]}"
+            assert not CJK.search(tok.string), (
+                f"{path.name}:{tok.start[0]}: Chinese literal {tok.string[:40]}"
+            )
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Compare):
             consts = [c.value for c in (node.left, *node.comparators) if isinstance(c, ast.Constant)]

@@ -10,21 +10,23 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-
 import report_results as syn  # tests/report/report_results.py
+
 from kamreport.report import narrative
 from kamreport.report.labels import DIAGNOSTICS
-from report_results import mobi_survey, sat_analysis  # noqa: F401  (fixtures)
 
 LANGS = ("zh", "en")
+mobi_survey, sat_analysis = syn.mobi_survey, syn.sat_analysis  # fixtures
 
 
 def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
-@pytest.mark.parametrize("language, months, currency, threshold",
-                         list(itertools.product(LANGS, (6, 12, 24), ("CNY", "USD"), (0.3, 0.5))))
+@pytest.mark.parametrize(
+    "language, months, currency, threshold",
+    list(itertools.product(LANGS, (6, 12, 24), ("CNY", "USD"), (0.3, 0.5))),
+)
 def test_value_summary(language, months, currency, threshold):
     value = syn.value_analysis(months=months, threshold=threshold)
     text = _text(narrative.value_summary(value, language, currency=currency))
@@ -36,9 +38,9 @@ def test_value_summary(language, months, currency, threshold):
         assert (f"{total} USD" if language == "zh" else f"USD {total}") in text
     else:
         assert (f"{total} 元" if language == "zh" else f"CNY {total}") in text
-    assert f"{syn.TOP20:.0%}" in text                                     # the analysis' own top share
+    assert f"{syn.TOP20:.0%}" in text  # the analysis' own top share
     assert f"{int(value.values['at_risk'].sum())} " in text
-    assert "+0.0%" not in text and f"{80 / 81.5 - 1:+.1%}" in text      # holdout error from the totals
+    assert "+0.0%" not in text and f"{80 / 81.5 - 1:+.1%}" in text  # holdout error from the totals
     assert bool(syn.CJK.search(text)) == (language == "zh")
 
 
@@ -75,13 +77,17 @@ def test_value_window(language):
 
 @pytest.mark.parametrize("language", LANGS)
 def test_cbsem_note(language):
-    text = narrative.cbsem_note(SimpleNamespace(fit={"n": 443}, n_dropped=807, solver="trust-constr"), language)
+    text = narrative.cbsem_note(
+        SimpleNamespace(fit={"n": 443}, n_dropped=807, solver="trust-constr"), language
+    )
     assert "443" in text and "807" in text and "trust-constr" in text
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", LANGS)
-@pytest.mark.parametrize("segment, wave", [(None, None), ("region", None), (None, "wave"), ("region", "wave")])
+@pytest.mark.parametrize(
+    "segment, wave", [(None, None), ("region", None), (None, "wave"), ("region", "wave")]
+)
 def test_satisfaction_summary(sat_analysis, mobi_survey, language, segment, wave):
     a = sat_analysis(segment=segment, wave=wave)
     _, codebook = mobi_survey
@@ -92,8 +98,11 @@ def test_satisfaction_summary(sat_analysis, mobi_survey, language, segment, wave
     if wave:
         ch = a.index_change.set_index("construct").loc["Satisfaction"]
         assert f"{ch['change']:+.1f}" in text
-        verdict = ("显著" if language == "zh" else "significant") if ch["p_value"] < 0.2 else (
-            "不显著" if language == "zh" else "not significant")
+        verdict = (
+            ("显著" if language == "zh" else "significant")
+            if ch["p_value"] < 0.2
+            else ("不显著" if language == "zh" else "not significant")
+        )
         assert verdict in text
     assert (("按地区" if language == "zh" else "By region") in text) == bool(segment)
     assert "中" not in text if language == "en" else "Satisfaction中" in text
@@ -109,7 +118,7 @@ def _transactions(n_customers: int = 300, seed: int = 7) -> pd.DataFrame:
     start = pd.Timestamp("2023-01-02")
     for c in range(n_customers):
         day, rate, drop = float(rng.integers(0, 200)), rng.gamma(1.5, 0.03), rng.beta(1.0, 4.0)
-        spend = rng.gamma(3.0, 100.0)                                    # the customer's mean order value
+        spend = rng.gamma(3.0, 100.0)  # the customer's mean order value
         while day < 720:
             rows.append((f"C{c:03d}", start + pd.Timedelta(days=int(day)), float(rng.gamma(4.0, spend / 4))))
             if rng.uniform() < drop:
@@ -125,9 +134,15 @@ def test_reports_of_the_real_value_analysis(freq, months):
     from kamreport.report import value_tables
     from kamreport.value.analysis import analyse_value
 
-    value = analyse_value(_transactions(), observation_end="2024-06-30", holdout_end="2024-12-29", freq=freq,
-                          months=months, at_risk_p_alive=0.4)
-    value = SimpleNamespace(**{**vars(value), "at_risk_p_alive": 0.4})   # until ValueAnalysis records it
+    value = analyse_value(
+        _transactions(),
+        observation_end="2024-06-30",
+        holdout_end="2024-12-29",
+        freq=freq,
+        months=months,
+        at_risk_p_alive=0.4,
+    )
+    value = SimpleNamespace(**{**vars(value), "at_risk_p_alive": 0.4})  # until ValueAnalysis records it
     assert value.summary.attrs["freq"] == freq
     for language in LANGS:
         text = _text(narrative.value_summary(value, language, currency="USD"))
@@ -136,8 +151,14 @@ def test_reports_of_the_real_value_analysis(freq, months):
         assert "clv" in value.values, value.spend_model_error
         if "clv" in value.values:
             assert (f"{months} 个月" if language == "zh" else f"{months} months") in text
-        header = value_tables.profile_table(value.profile, language, freq=value.summary.attrs["freq"]).to_html()
+        header = value_tables.profile_table(
+            value.profile, language, freq=value.summary.attrs["freq"]
+        ).to_html()
         unit = {"zh": {"D": "天", "W": "周", "M": "月"}, "en": {"D": "days", "W": "weeks", "M": "months"}}
         assert unit[language][freq] in header
-    counts = [k for k, v in value.summary.attrs["diagnostics"].items() if isinstance(v, int) and not isinstance(v, bool)]
-    assert counts and set(counts) <= set(DIAGNOSTICS)                    # every cleaning count has its words
+    counts = [
+        k
+        for k, v in value.summary.attrs["diagnostics"].items()
+        if isinstance(v, int) and not isinstance(v, bool)
+    ]
+    assert counts and set(counts) <= set(DIAGNOSTICS)  # every cleaning count has its words

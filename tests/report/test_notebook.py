@@ -40,7 +40,7 @@ def test_captured_keeps_ours_and_statistics_drops_noise():
         warnings.warn("old api", DeprecationWarning)
         warnings.warn("changes in pandas 4", FutureWarning)
         warnings.warn("some library chatter", UserWarning)
-        assert caught == []                                # filled when the block ends
+        assert caught == []  # filled when the block ends
     assert caught == ["fit did not converge", "overflow in exp"]
     assert warnings.filters == filters
 
@@ -61,12 +61,14 @@ def test_caveats_box(shown, language, title):
     kn.caveats(["weights <negative>", "weights <negative>", "slow"], language)
     (box,) = shown
     assert title in box.data and box.data.count("<li>") == 2 and "&lt;negative&gt;" in box.data
-    assert "Warning" not in box.data                       # the demo reports must not show the word
+    assert "Warning" not in box.data  # the demo reports must not show the word
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_heading_fills_its_note(shown, language):
-    thresholds = type("T", (), {"alpha": 0.75, "ave": 0.5, "htmt_strict": 0.85, "htmt_liberal": 0.9, "vif": 3.0})()
+    thresholds = type(
+        "T", (), {"alpha": 0.75, "ave": 0.5, "htmt_strict": 0.85, "htmt_liberal": 0.9, "vif": 3.0}
+    )()
     kn.heading("measurement", language, t=thresholds)
     assert "0.75" in shown[1].data
     kn.heading("collinearity", language, level=3, vif=thresholds.vif)
@@ -81,7 +83,9 @@ def test_heading_fills_its_note(shown, language):
 
 def test_table_sets_pandas_options_only_while_displaying(monkeypatch):
     seen = {}
-    monkeypatch.setattr(kn, "display", lambda obj: seen.update({k: pd.get_option(k) for k in kn.DISPLAY_OPTIONS}))
+    monkeypatch.setattr(
+        kn, "display", lambda obj: seen.update({k: pd.get_option(k) for k in kn.DISPLAY_OPTIONS})
+    )
     before = {k: pd.get_option(k) for k in kn.DISPLAY_OPTIONS}
     kn.table(pd.DataFrame({"a": [1]}))
     assert seen == kn.DISPLAY_OPTIONS

@@ -15,7 +15,9 @@ from kamreport.report import style
 
 def test_cjk_font_is_found_and_used_only_inside_the_style():
     files = style.cjk_font_files()
-    assert files and all(p.name.startswith("NotoSansCJK") for p in files)   # make setup installs fonts-noto-cjk
+    assert files and all(
+        p.name.startswith("NotoSansCJK") for p in files
+    )  # make setup installs fonts-noto-cjk
     before = list(matplotlib.rcParams["font.family"])
     with style.report_style():
         assert matplotlib.rcParams["font.family"][0] == style.CJK_FAMILY
@@ -24,7 +26,7 @@ def test_cjk_font_is_found_and_used_only_inside_the_style():
         ax.text(0.5, 0.5, "收入占比")
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
-        fig.canvas.draw()                                  # drawn after the context, as savefig does
+        fig.canvas.draw()  # drawn after the context, as savefig does
     plt.close(fig)
     assert list(matplotlib.rcParams["font.family"]) == before
 
@@ -41,8 +43,9 @@ def test_figure_axes_reuses_a_given_axes():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("p, mark", [(0.0001, "***"), (0.001, "**"), (0.009, "**"), (0.04, "*"), (0.05, ""),
-                                     (float("nan"), "")])
+@pytest.mark.parametrize(
+    "p, mark", [(0.0001, "***"), (0.001, "**"), (0.009, "**"), (0.04, "*"), (0.05, ""), (float("nan"), "")]
+)
 def test_stars(p, mark):
     assert style.stars(p) == mark
 

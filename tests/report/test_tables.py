@@ -8,12 +8,12 @@ import re
 
 import pandas as pd
 import pytest
-
 import report_results as syn  # tests/report/report_results.py
+
 from kamreport.report import tables, value_tables
-from report_results import mobi_survey, sat_analysis  # noqa: F401  (fixtures)
 
 LANGS = ("zh", "en")
+mobi_survey, sat_analysis = syn.mobi_survey, syn.sat_analysis  # fixtures
 
 
 def _html(styler) -> str:
@@ -30,9 +30,15 @@ def _money_ok(text: str, language: str, currency: str) -> None:
 @pytest.mark.parametrize("language, freq, currency", list(itertools.product(LANGS, "DWM", ("CNY", "USD"))))
 def test_profile_table_units(language, freq, currency):
     text = _html(value_tables.profile_table(syn.profile(), language, freq=freq, currency=currency))
-    unit = {"zh": {"D": "天", "W": "周", "M": "月"}, "en": {"D": "days", "W": "weeks", "M": "months"}}[language][freq]
-    assert ("距上次购买（" + unit + "）" if language == "zh" else f"Time since last purchase ({unit})") in text
-    others = {"zh": {"D": "周", "W": "天", "M": "周"}, "en": {"D": "weeks", "W": "days", "M": "weeks"}}[language][freq]
+    unit = {"zh": {"D": "天", "W": "周", "M": "月"}, "en": {"D": "days", "W": "weeks", "M": "months"}}[
+        language
+    ][freq]
+    assert (
+        "距上次购买（" + unit + "）" if language == "zh" else f"Time since last purchase ({unit})"
+    ) in text
+    others = {"zh": {"D": "周", "W": "天", "M": "周"}, "en": {"D": "weeks", "W": "days", "M": "weeks"}}[
+        language
+    ][freq]
     assert others not in text
     _money_ok(text, language, currency)
     assert "150,000" in text and "80.0%" in text and "30.0" in text
@@ -64,7 +70,7 @@ def test_value_tables_without_money(language):
     assert "20%" in text and f"{syn.TOP20:.3f}" in text and "0.654" in text
     text = _html(value_tables.diagnostics_table(v.summary.attrs["diagnostics"], language))
     assert "1,234" in text and "12" in text and "duckdb" not in text
-    assert ("退货行" in text) == (language == "zh") and ("零金额" not in text)      # zero counts left out
+    assert ("退货行" in text) == (language == "zh") and ("零金额" not in text)  # zero counts left out
     text = _html(value_tables.holdout_table(v.holdout, language))
     assert "81.50" in text
     text = _html(value_tables.model_params_table(v, language))
@@ -92,13 +98,17 @@ def test_styled_formats(language):
 def test_satisfaction_tables(sat_analysis, language):
     a = sat_analysis(segment="region", wave="wave")
     names = {c: c for c in a.index["construct"]}
-    for styler in (tables.path_table(a.pls, names, language), tables.r2_table(a.pls, names, language),
-                   tables.reliability_table(a.quality, names, language), tables.index_table(a.index, names, language),
-                   tables.change_table(a.index_change, names, language),
-                   tables.vif_table(a.quality.vif, names, language, threshold=a.quality.thresholds.vif)):
+    for styler in (
+        tables.path_table(a.pls, names, language),
+        tables.r2_table(a.pls, names, language),
+        tables.reliability_table(a.quality, names, language),
+        tables.index_table(a.index, names, language),
+        tables.change_table(a.index_change, names, language),
+        tables.vif_table(a.quality.vif, names, language, threshold=a.quality.thresholds.vif),
+    ):
         text = _html(styler)
         assert bool(syn.CJK.search(text)) == (language == "zh"), text[:200]
     htmt = tables.matrix_table(a.quality.htmt, names, language, threshold=0.0).to_html()
-    assert re.search(r"color: ?#b42318", htmt)                          # every cell above a threshold of 0
+    assert re.search(r"color: ?#b42318", htmt)  # every cell above a threshold of 0
     paths = _html(tables.path_table(a.pls, names, language))
     assert f"{a.pls.paths['estimate'].iloc[0]:.3f}" in paths
