@@ -1,6 +1,7 @@
 """What a report notebook calls around the analysis: setup, caveats, narrative and display helpers.
 
-Nothing here changes the kernel's global state: warnings raised by the analysis are captured
+Nothing here changes the kernel's global state (but for plotly's renderer, which nbconvert
+needs): warnings raised by the analysis are captured
 around the calls that raise them (:func:`captured`) and shown as caveats (:func:`caveats`);
 pandas display options apply only inside :func:`table`. Python warnings and other stderr output
 outside a capture never reach a report (the nbconvert template drops stderr).
@@ -42,13 +43,19 @@ def setup(language: str = "zh") -> None:
         pass
 
 
+def _ours(filename: str) -> bool:
+    """Raised in kamreport, or attributed (``stacklevel``) to the notebook's own cell."""
+    return filename.startswith((PACKAGE_DIR, "<")) or "ipykernel_" in filename
+
+
 def relevant(warning: warnings.WarningMessage) -> bool:
-    """A warning worth a caveat: raised by kamreport, or a statistical one (convergence, numerical
-    trouble: RuntimeWarning) from anywhere; deprecation and other library noise is not."""
+    """A warning worth a caveat: raised by kamreport (or pointing at the notebook's call into it),
+    or a statistical one (convergence, numerical trouble: RuntimeWarning) from anywhere;
+    deprecation and other library noise is not."""
     category = warning.category
     if issubclass(category, NOISE):
         return False
-    if str(warning.filename).startswith(PACKAGE_DIR):
+    if _ours(str(warning.filename)):
         return True
     return issubclass(category, RuntimeWarning) or bool(STATISTICAL.search(category.__name__))
 

@@ -52,6 +52,8 @@ def test_captured_keeps_kamreport_warnings():
     assert kn.relevant(record)
     assert not kn.relevant(warnings.WarningMessage("x", DeprecationWarning, index.__file__, 1))
     assert not kn.relevant(warnings.WarningMessage("x", UserWarning, "/elsewhere/lib.py", 1))
+    cell = "/tmp/ipykernel_4242/1234567.py"  # kamreport's warning with stacklevel=2
+    assert kn.relevant(warnings.WarningMessage("negative outer weight", UserWarning, cell, 3))
 
 
 @pytest.mark.parametrize("language, title", [("zh", "注意事项"), ("en", "Caveats")])
