@@ -14,9 +14,21 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from kamreport.report.labels import label
-from kamreport.report.style import (ACCENT, ACCENT_LIGHT, BAD, GOOD, INK, MUTED, SUBTLE, finish,
-                                    report_style, stars)
+from kamreport.report.labels import LABELS, join, label
+from kamreport.report.style import (
+    ACCENT,
+    ACCENT_LIGHT,
+    BAD,
+    GOOD,
+    INK,
+    MUTED,
+    SUBTLE,
+    figure_axes,
+    finish,
+    report_style,
+    stars,
+    stars_legend,
+)
 
 # Classic positions of the ACSI / ECSI / CCSI constructs (x left->right, y bottom->top).
 ACSI_LAYOUT = {
@@ -49,17 +61,18 @@ def _clip(a: tuple[float, float], b: tuple[float, float], hw: float, hh: float):
 
 
 def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
-                  names: Mapping[str, str] | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+                  names: Mapping[str, str] | None = None, significance: float = 0.05,
+                  ax: plt.Axes | None = None) -> plt.Figure:
     """The structural model: constructs as boxes (with R²), paths as arrows with coefficient and stars.
 
     ``paths``: source, target, estimate and (when bootstrapped) p_value. Arrow width follows |β|;
-    non-significant paths are grey and dashed.
+    paths with p not below ``significance`` are grey and dashed.
     """
     names = dict(names or {})
     constructs = list(dict.fromkeys([*paths["source"], *paths["target"]]))
     pos = _layout(constructs, list(zip(paths["source"], paths["target"])))
     with report_style():
-        fig, ax = plt.subplots(figsize=(9.5, 5.4)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (9.5, 5.4))
         ax.set_axis_off()
         xs, ys = zip(*pos.values())
         ax.set_xlim(min(xs) - 1.1, max(xs) + 1.1)
@@ -67,7 +80,7 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
         box_w, box_h = 1.55, 0.62
         for row in paths.itertuples():
             p = getattr(row, "p_value", np.nan)
-            significant = not (p == p) or p < 0.05
+            significant = bool(pd.isna(p)) or p < significance
             start, end = _clip(pos[row.source], pos[row.target], box_w / 2 + 0.05, box_h / 2 + 0.05)
             ax.add_patch(FancyArrowPatch(
                 start, end, arrowstyle="-|>", mutation_scale=14,
@@ -80,18 +93,15 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
             endogenous = c in r2.index
             ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
                                         boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        fc=ACCENT_LIGHT if endogenous else "#e4e7eb", ec=ACCENT, lw=1.2, zorder=2))
+                                        fc=ACCENT_LIGHT if endogenous else "#e4e7eb", ec=ACCENT, lw=1.2,
+                                        zorder=2))
             text = names.get(c, c) + (f"\nR² = {r2[c]:.2f}" if endogenous else "")
             ax.text(x, y, text, ha="center", va="center", fontsize=9.5, zorder=4, color=INK)
         strongest = paths.loc[paths["estimate"].abs().idxmax()]
         s, t = names.get(strongest.source, strongest.source), names.get(strongest.target, strongest.target)
         top_r2 = r2.idxmax()
-        if language == "zh":
-            take = (f"最强路径：{s} → {t}（β = {strongest.estimate:.2f}）；"
-                    f"{names.get(top_r2, top_r2)} 的解释度最高（R² = {r2.max():.2f}）。*** p<.001 ** p<.01 * p<.05")
-        else:
-            take = (f"Strongest path: {s} → {t} (β = {strongest.estimate:.2f}); "
-                    f"{names.get(top_r2, top_r2)} is best explained (R² = {r2.max():.2f}). *** p<.001 ** p<.01 * p<.05")
+        take = label("take_model", language, source=s, target=t, beta=strongest.estimate,
+                     best=names.get(top_r2, top_r2), r2=r2.max(), stars=stars_legend())
         return finish(fig, ax, label("model_chart_title", language), take)
 
 
@@ -103,13 +113,13 @@ def _ci_bars(ax: plt.Axes, labels, values: pd.Series, low: pd.Series, high: pd.S
 
 def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float = 0.7,
                 ax: plt.Axes | None = None) -> plt.Figure:
-    """Horizontal bars of raw Cronbach's alpha per construct with its CI and the 0.7 line.
+    """Horizontal bars of raw Cronbach's alpha per construct with its CI and the ``threshold`` line.
 
     ``alphas``: index construct (or translated labels), columns ``alpha``, ``ci_low``, ``ci_high``.
     """
     data = alphas.dropna(subset=["alpha"]).sort_values("alpha")
     with report_style():
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
         colors = [ACCENT if a >= threshold else BAD for a in data["alpha"]]
         _ci_bars(ax, data.index.astype(str), data["alpha"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(threshold, color=MUTED, ls="--", lw=1)
@@ -118,10 +128,8 @@ def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float 
         ax.set_xlim(0, 1.08)
         ax.set_xlabel(label("alpha_axis", language))
         weak = list(data.index[data["alpha"] < threshold].astype(str))
-        if language == "zh":
-            take = "所有构念信度合格（α ≥ 0.7）。" if not weak else f"信度不足（α < 0.7）：{'、'.join(weak)}。"
-        else:
-            take = "Every construct is reliable (alpha ≥ 0.7)." if not weak else f"Below 0.7: {', '.join(weak)}."
+        take = (label("take_alpha_weak", language, threshold=threshold, weak=join(weak, language)) if weak
+                else label("take_alpha_ok", language, threshold=threshold))
         return finish(fig, ax, label("alpha_chart_title", language), take)
 
 
@@ -130,7 +138,7 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
     """Dot chart of item means grouped by construct (``items`` from ``item_summary``)."""
     data = items.reset_index(drop=True)
     with report_style():
-        fig, ax = plt.subplots(figsize=(8, 0.26 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (8, 0.26 * len(data) + 1.6))
         constructs = list(dict.fromkeys(data["construct"]))
         palette = plt.get_cmap("tab10")
         y = np.arange(len(data))[::-1]
@@ -138,24 +146,26 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
             sel = (data["construct"] == construct).to_numpy()
             ax.hlines(y[sel], scale[0], data.loc[sel, "mean"], color=palette(k), alpha=0.35, lw=2)
             ax.scatter(data.loc[sel, "mean"], y[sel], color=palette(k), s=28, zorder=3,
-                       label=data.loc[sel, "construct_label"].iloc[0] if "construct_label" in data else construct)
+                       label=(data.loc[sel, "construct_label"].iloc[0] if "construct_label" in data
+                              else construct))
         ax.set_yticks(y, data["item"])
         ax.set_xlim(scale)
-        ax.set_xlabel(label("mean_axis", language).format(lo=scale[0], hi=scale[1]))
+        ax.set_xlabel(label("mean_axis", language, lo=scale[0], hi=scale[1]))
         ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=min(4, len(constructs)))
         low, high = data.loc[data["mean"].idxmin()], data.loc[data["mean"].idxmax()]
-        take = (f"最高：{high['item']}（{high['mean']:.1f}）；最低：{low['item']}（{low['mean']:.1f}）。" if language == "zh"
-                else f"Highest: {high['item']} ({high['mean']:.1f}); lowest: {low['item']} ({low['mean']:.1f}).")
+        take = label("take_item_means", language, high=high["item"], high_mean=high["mean"], low=low["item"],
+                     low_mean=low["mean"])
         return finish(fig, ax, label("mean_chart_title", language), take)
 
 
 def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[str, str] | None = None,
                 ax: plt.Axes | None = None) -> plt.Figure:
-    """0–100 index per construct with its confidence interval (``scores``: construct, index, ci_low, ci_high)."""
+    """0–100 index per construct with its confidence interval (``scores``: construct, index, ci_low,
+    ci_high)."""
     names = dict(names or {})
     data = scores.iloc[::-1]
     with report_style():
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
         ylabels = [names.get(c, c) for c in data["construct"]]
         _ci_bars(ax, ylabels, data["index"], data["ci_low"], data["ci_high"], ACCENT)
         for y, v in enumerate(data["index"]):
@@ -164,8 +174,8 @@ def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[st
         ax.set_xlabel(label("index_axis", language))
         best, worst = data.loc[data["index"].idxmax()], data.loc[data["index"].idxmin()]
         b, w = names.get(best.construct, best.construct), names.get(worst.construct, worst.construct)
-        take = (f"{b} 得分最高（{best['index']:.1f}），{w} 最低（{worst['index']:.1f}）。" if language == "zh"
-                else f"{b} scores highest ({best['index']:.1f}), {w} lowest ({worst['index']:.1f}).")
+        take = label("take_index", language, best=b, best_index=best["index"], worst=w,
+                     worst_index=worst["index"])
         return finish(fig, ax, label("index_chart_title", language), take)
 
 
@@ -175,21 +185,20 @@ def segment_index_chart(scores: pd.DataFrame, segment: str, language: str = "zh"
     names = dict(names or {})
     table = scores.pivot_table(index="construct", columns=segment, values="index", sort=False)
     with report_style():
-        fig, ax = plt.subplots(figsize=(1.1 * table.shape[1] + 3.2, 0.48 * table.shape[0] + 1.8)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (1.1 * table.shape[1] + 3.2, 0.48 * table.shape[0] + 1.8))
         im = ax.imshow(table.to_numpy(), cmap="RdYlGn", vmin=max(0, np.nanmin(table.to_numpy()) - 5),
                        vmax=min(100, np.nanmax(table.to_numpy()) + 5), aspect="auto")
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
         ax.set_yticks(range(table.shape[0]), [names.get(c, c) for c in table.index])
         for (i, j), v in np.ndenumerate(table.to_numpy()):
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=9, color=INK)
-        ax.set_xlabel(label(segment, language) if segment in ("region", "industry", "wave", "tier") else segment)
+        ax.set_xlabel(label(segment, language) if segment in LABELS else segment)
         fig.colorbar(im, ax=ax, shrink=0.8, label=label("index_axis", language))
         row = "Satisfaction" if "Satisfaction" in table.index else table.index[0]
         sat = table.loc[row]
         spread = sat.max() - sat.min()
-        take = (f"{names.get(row, row)}：{sat.idxmax()} 最高（{sat.max():.1f}），{sat.idxmin()} 最低（{sat.min():.1f}），相差 {spread:.1f} 分。"
-                if language == "zh" else
-                f"{names.get(row, row)}: {sat.idxmax()} highest ({sat.max():.1f}), {sat.idxmin()} lowest ({sat.min():.1f}), a gap of {spread:.1f} points.")
+        take = label("take_segment", language, construct=names.get(row, row), high=sat.idxmax(),
+                     high_index=sat.max(), low=sat.idxmin(), low_index=sat.min(), gap=spread)
         return finish(fig, ax, label("segment_chart_title", language), take)
 
 
@@ -204,7 +213,7 @@ def ipma_chart(table: pd.DataFrame, language: str = "zh", *, target: str = "Sati
     names = dict(names or {})
     key = "construct" if "construct" in table else "item"
     with report_style():
-        fig, ax = plt.subplots(figsize=(8, 5)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (8, 5))
         imp, perf = table["importance"].to_numpy(float), table["performance"].to_numpy(float)
         mx, my = imp.mean(), perf.mean()
         pad_x = (imp.max() - imp.min()) * 0.15 + 1e-3
@@ -222,36 +231,38 @@ def ipma_chart(table: pd.DataFrame, language: str = "zh", *, target: str = "Sati
                         xytext=(6, 4), textcoords="offset points", fontsize=9, color=BAD if u else INK)
         ax.text(ax.get_xlim()[1], ax.get_ylim()[0], label("ipma_focus", language) + " ", ha="right",
                 va="bottom", fontsize=9, color=BAD)
-        ax.set_xlabel(label("ipma_x", language).format(target=names.get(target, target)))
+        ax.set_xlabel(label("ipma_x", language, target=names.get(target, target)))
         ax.set_ylabel(label("ipma_y", language))
         if urgent.any():
             order = np.argsort(-imp[urgent])
-            first = names.get(table[key].to_numpy()[urgent][order[0]], table[key].to_numpy()[urgent][order[0]])
-            take = (f"优先改进：{first}——对{names.get(target, target)}影响大而表现偏低。" if language == "zh"
-                    else f"Improve {first} first: large effect on {names.get(target, target)}, below-average performance.")
+            top = table[key].to_numpy()[urgent][order[0]]
+            first = names.get(top, top)
+            take = label("take_ipma_first", language, first=first, target=names.get(target, target))
         else:
-            take = ("没有“高重要性、低表现”的驱动因素。" if language == "zh"
-                    else "No driver combines high importance with low performance.")
+            take = label("take_ipma_none", language)
         return finish(fig, ax, label("ipma_chart_title", language), take)
 
 
 def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Mapping[str, str] | None = None,
-                       ax: plt.Axes | None = None) -> plt.Figure:
-    """Wave-over-wave change of the 0–100 index per construct with CI; significant changes coloured."""
+                       significance: float = 0.05, ax: plt.Axes | None = None) -> plt.Figure:
+    """Wave-over-wave change of the 0–100 index per construct with CI; changes with p below
+    ``significance`` coloured."""
     names = dict(names or {})
     data = change.iloc[::-1]
     with report_style():
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.6)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
         ylabels = [names.get(c, c) for c in data["construct"]]
-        colors = [(GOOD if d > 0 else BAD) if p < 0.05 else MUTED for d, p in zip(data["change"], data["p_value"])]
+        colors = [(GOOD if d > 0 else BAD) if p < significance else MUTED
+                  for d, p in zip(data["change"], data["p_value"])]
         _ci_bars(ax, ylabels, data["change"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(0, color=INK, lw=0.8)
         ax.set_xlabel(label("change_axis", language))
-        sig = data[data["p_value"] < 0.05]
+        sig = data[data["p_value"] < significance]
         if len(sig):
-            parts = [f"{names.get(r.construct, r.construct)} {r.change:+.1f}" for r in sig.iloc[::-1].itertuples()]
-            take = ("显著变化（p < 0.05）：" + "，".join(parts) + "。") if language == "zh" else (
-                "Significant changes (p < 0.05): " + ", ".join(parts) + ".")
+            parts = [f"{names.get(r.construct, r.construct)} {r.change:+.1f}"
+                     for r in sig.iloc[::-1].itertuples()]
+            take = label("take_change_sig", language, significance=significance,
+                         changes=join(parts, language, "sep_clause"))
         else:
-            take = "两次调查之间没有显著变化。" if language == "zh" else "No significant change between the waves."
+            take = label("take_change_none", language)
         return finish(fig, ax, label("change_chart_title", language), take)

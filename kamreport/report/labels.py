@@ -1,18 +1,99 @@
-"""Every word a report shows, in Chinese and English. Look-ups fail loudly on a missing key."""
+"""Every word a report shows, in Chinese and English: labels and sentence templates.
+
+A template is a :meth:`str.format` string whose placeholders are filled from results and
+parameters (``"{customers} 位客户"``); :func:`label` fills it and fails loudly on a missing
+key, language or placeholder. Presentation code holds no words and no zh/en branches: it
+computes the fields and asks this module for the sentence. (One table, so it is longer than
+the usual module: splitting it would scatter the words again.)
+
+Number formats: shares and scores are formatted by the templates themselves (``{share:.0%}``);
+money by :func:`money`: thousands separators in both languages, "元" after the amount for
+CNY in Chinese (``12,345 元``), the ISO 4217 code otherwise (``12,345 USD``; in English always
+before: ``USD 12,345``). No 万 abbreviation: the same digits as the tables.
+"""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Iterable, Mapping
+
+LANGUAGES = ("zh", "en")
+
 LABELS: dict[str, dict[str, str]] = {
-    # sections
+    # sections and their notes (``<key>_note`` is shown under the heading ``<key>``)
     "sample": {"zh": "样本概况", "en": "Sample"},
-    "sample_note": {"zh": "各调查波次与地区的受访者与客户数。", "en": "Respondents and accounts by survey wave and region."},
+    "sample_note": {"zh": "各调查波次与地区的受访者与客户数。",
+                    "en": "Respondents and accounts by survey wave and region."},
     "item_means": {"zh": "测量题项均值", "en": "Item means by construct"},
     "item_means_note": {"zh": "各构念题项的平均得分、缺失率与标准差。",
                         "en": "Mean score, missing share and standard deviation of each item."},
     "reliability": {"zh": "信度：Cronbach's α", "en": "Reliability: Cronbach's alpha"},
-    "reliability_note": {"zh": "原始 α（pingouin，按协方差）及 95% 置信区间；标准化 α 供与 SmartPLS 对照。α ≥ 0.7 为合格。",
-                         "en": "Raw alpha (pingouin, on covariances) with 95% CI; standardized alpha for comparison with SmartPLS. Alpha ≥ 0.7 passes."},
+    "reliability_note": {
+        "zh": "原始 α（pingouin，按协方差）及 95% 置信区间；标准化 α 供与 SmartPLS 对照。α ≥ {t.alpha:g} "
+              "为合格。",
+        "en": "Raw alpha (pingouin, on covariances) with 95% CI; standardized alpha for comparison with "
+              "SmartPLS. Alpha ≥ {t.alpha:g} passes."},
     "data_sources": {"zh": "数据来源", "en": "Data sources"},
+    "summary": {"zh": "执行摘要", "en": "Executive summary"},
+    "caveats": {"zh": "注意事项", "en": "Caveats"},
+    "model": {"zh": "结构模型（PLS-SEM）", "en": "Structural model (PLS-SEM)"},
+    "model_note": {
+        "zh": "偏最小二乘路径模型（ACSI 官方方法），路径权重方案，自助法检验显著性。{stars}",
+        "en": "Partial least squares path model (the ACSI's own method), path weighting scheme, bootstrap "
+              "significance. {stars}"},
+    "measurement": {"zh": "测量质量：信度与效度", "en": "Measurement quality: reliability and validity"},
+    "measurement_note": {
+        "zh": "合格标准：α 与组合信度 ≥ {t.alpha:g}，AVE ≥ {t.ave:g}，HTMT < {t.htmt_strict:g}（严格）/ "
+              "{t.htmt_liberal:g}（宽松）。表中 α（原始）来自 pingouin，α（标准化）与 SmartPLS 一致。",
+        "en": "Criteria: alpha and composite reliability ≥ {t.alpha:g}, AVE ≥ {t.ave:g}, HTMT < "
+              "{t.htmt_strict:g} (strict) / {t.htmt_liberal:g} (liberal). Alpha (raw) is pingouin's; alpha "
+              "(standardized) is what SmartPLS prints."},
+    "htmt": {"zh": "区分效度：HTMT 矩阵", "en": "Discriminant validity: HTMT"},
+    "collinearity": {"zh": "共线性检验（VIF < {vif:g}）", "en": "Collinearity (VIF < {vif:g})"},
+    "indices": {"zh": "满意度指数（0–100）", "en": "Index scores (0–100)"},
+    "indices_note": {
+        "zh": "按 ACSI 方法，以非标准化外部权重加权题项得分并换算到 0–100。",
+        "en": "ACSI method: items weighted by the unstandardized outer weights, rescaled to 0–100."},
+    "ipma": {"zh": "重要性–表现分析（IPMA）", "en": "Importance–performance map (IPMA)"},
+    "ipma_note": {
+        "zh": "横轴为对目标构念的非标准化总效应，纵轴为 0–100 表现；右下象限为重点改进区。",
+        "en": "Importance is the unstandardized total effect on the target construct, performance the "
+              "0–100 index; the lower right quadrant is where to concentrate."},
+    "cbsem": {"zh": "协方差结构模型（CB-SEM）检验", "en": "Covariance-based SEM check"},
+    "cbsem_note": {
+        "zh": "以极大似然估计同一模型（semopy），拟合指数按 lavaan 公式计算。",
+        "en": "The same model by maximum likelihood (semopy); fit indices computed with lavaan's formulas."},
+    "appendix": {"zh": "附录：题项与方法", "en": "Appendix: items and method"},
+    "method_note": {"zh": "方法说明", "en": "Method notes"},
+    "pyramid": {"zh": "客户金字塔", "en": "The customer pyramid"},
+    "pyramid_note": {"zh": "按观察期收入把客户分为 {names}（约 {shares}）。",
+                     "en": "Customers ranked by revenue in the window into {names} (about {shares})."},
+    "concentration": {"zh": "收入集中度（80/20 法则）", "en": "Revenue concentration (the 80/20 rule)"},
+    "rfm": {"zh": "RFM 分析", "en": "RFM analysis"},
+    "rfm_note": {
+        "zh": "R：距最后一次购买的时间；F：复购天数；M：净收入。各维度按五分位打 1–5 分。",
+        "en": "R: time since the last purchase; F: repeat purchase days; M: net revenue. Each scored 1–5 "
+              "by quintile."},
+    "migration": {"zh": "客户层级迁移", "en": "Tier migration"},
+    "migration_note": {
+        "zh": "校准期与验证期的客户层级对比；“new”为新客户，“lost”为验证期未再购买的客户。",
+        "en": "Tiers in the calibration period vs the holdout period; 'new' are new customers, 'lost' "
+              "bought nothing in the holdout."},
+    "clv": {"zh": "客户终身价值（BG/NBD + Gamma-Gamma）",
+            "en": "Customer lifetime value (BG/NBD + Gamma-Gamma)"},
+    "clv_note": {
+        "zh": "未来 {horizon}的折现预期价值；P(存活) 为客户仍然活跃的概率。",
+        "en": "Discounted expected value over the next {horizon}; P(alive) is the probability that the "
+              "customer is still active."},
+    "top_accounts": {"zh": "价值最高的客户", "en": "Most valuable accounts"},
+    "at_risk": {"zh": "流失风险客户（高价值、P(存活) 偏低）",
+                "en": "Accounts at risk (high value, low P(alive))"},
+    "holdout": {"zh": "模型检验（验证期）", "en": "Model check (holdout period)"},
+    "holdout_note": {
+        "zh": "以校准期拟合的 BG/NBD 预测验证期的购买次数，并与实际对比（Fader, Hardie & Lee 2005）。",
+        "en": "BG/NBD fitted on the calibration period predicts holdout purchases, compared with what "
+              "customers actually bought (Fader, Hardie & Lee 2005)."},
+    "model_params": {"zh": "模型参数估计", "en": "Model parameter estimates"},
     # columns
     "construct": {"zh": "构念", "en": "Construct"},
     "item": {"zh": "题项", "en": "Item"},
@@ -42,40 +123,6 @@ LABELS: dict[str, dict[str, str]] = {
     "pass": {"zh": "合格", "en": "pass"},
     "fail": {"zh": "不合格", "en": "fail"},
     "threshold": {"zh": "阈值", "en": "threshold"},
-    # charts
-    "alpha_chart_title": {"zh": "各构念的 Cronbach's α", "en": "Cronbach's alpha by construct"},
-    "alpha_axis": {"zh": "Cronbach's α（原始）", "en": "Cronbach's alpha (raw)"},
-    "mean_chart_title": {"zh": "各题项平均得分", "en": "Mean score per item"},
-    "model_chart_title": {"zh": "结构模型：路径系数与解释度", "en": "Structural model: path coefficients and R²"},
-    "index_axis": {"zh": "指数（0–100）", "en": "Index (0–100)"},
-    "index_chart_title": {"zh": "各构念满意度指数（0–100）", "en": "Index scores by construct (0–100)"},
-    "segment_chart_title": {"zh": "分群指数（0–100）", "en": "Index by segment (0–100)"},
-    "ipma_focus": {"zh": "重点改进区", "en": "concentrate here"},
-    "ipma_x": {"zh": "重要性：对{target}的总效应（非标准化）", "en": "Importance: unstandardized total effect on {target}"},
-    "ipma_y": {"zh": "表现：指数（0–100）", "en": "Performance: index (0–100)"},
-    "ipma_chart_title": {"zh": "重要性–表现矩阵（IPMA）", "en": "Importance–performance map (IPMA)"},
-    "change_axis": {"zh": "指数变化（分，后一波 − 前一波）", "en": "Index change (points, later − earlier wave)"},
-    "change_chart_title": {"zh": "两次调查间的指数变化", "en": "Index change between survey waves"},
-    "pyramid_chart_title": {"zh": "客户金字塔", "en": "The customer pyramid"},
-    "pyramid_band": {"zh": "{customers} 位客户 · 客户占比 {cshare:.1%} · 收入占比 {rshare:.1%}",
-                     "en": "{customers} customers · {cshare:.1%} of customers · {rshare:.1%} of revenue"},
-    "lorenz_chart_title": {"zh": "收入集中度（帕累托曲线）", "en": "Revenue concentration (Pareto curve)"},
-    "lorenz_x": {"zh": "客户累计占比（按收入从高到低）", "en": "Cumulative share of customers (largest first)"},
-    "lorenz_y": {"zh": "收入累计占比", "en": "Cumulative share of revenue"},
-    "rfm_chart_title": {"zh": "RFM：最近购买 × 购买频率", "en": "RFM: recency × frequency"},
-    "rfm_x": {"zh": "R 得分（5 = 最近购买）", "en": "R score (5 = bought most recently)"},
-    "rfm_y": {"zh": "F 得分（5 = 最频繁）", "en": "F score (5 = most frequent)"},
-    "rfm_value": {"zh": "平均复购金额（元）", "en": "Mean repeat purchase value (CNY)"},
-    "migration_chart_title": {"zh": "客户层级迁移", "en": "Tier migration"},
-    "migration_x": {"zh": "本期层级", "en": "Tier now"},
-    "migration_y": {"zh": "上期层级", "en": "Tier before"},
-    "clv_chart_title": {"zh": "各层级客户终身价值分布", "en": "Customer lifetime value by tier"},
-    "clv_axis": {"zh": "未来 12 个月预期价值（元，对数刻度）", "en": "Expected value, next 12 months (CNY, log scale)"},
-    "holdout_chart_title": {"zh": "模型检验：预测与实际购买次数", "en": "Model check: predicted vs actual purchases"},
-    "holdout_x": {"zh": "校准期复购次数", "en": "Repeat purchases in the calibration period"},
-    "holdout_y": {"zh": "验证期平均购买次数", "en": "Mean purchases in the holdout period"},
-    "holdout_actual": {"zh": "实际", "en": "actual"},
-    "holdout_predicted": {"zh": "BG/NBD 预测", "en": "BG/NBD prediction"},
     "path": {"zh": "路径", "en": "Path"},
     "estimate": {"zh": "系数", "en": "Coefficient"},
     "std_error": {"zh": "标准误", "en": "SE"},
@@ -105,63 +152,24 @@ LABELS: dict[str, dict[str, str]] = {
     "criterion": {"zh": "指标", "en": "Criterion"},
     "predictor": {"zh": "预测变量", "en": "Predictor"},
     "vif": {"zh": "方差膨胀因子 VIF", "en": "VIF"},
-    "collinearity": {"zh": "共线性检验（VIF < 5）", "en": "Collinearity (VIF < 5)"},
-    "summary": {"zh": "执行摘要", "en": "Executive summary"},
-    "model": {"zh": "结构模型（PLS-SEM）", "en": "Structural model (PLS-SEM)"},
-    "model_note": {"zh": "偏最小二乘路径模型（ACSI 官方方法），路径权重方案，自助法检验显著性。*** p<0.001，** p<0.01，* p<0.05。",
-                   "en": "Partial least squares path model (the ACSI's own method), path weighting scheme, bootstrap significance. *** p<0.001, ** p<0.01, * p<0.05."},
-    "measurement": {"zh": "测量质量：信度与效度", "en": "Measurement quality: reliability and validity"},
-    "measurement_note": {"zh": "合格标准：α 与组合信度 ≥ 0.7，AVE ≥ 0.5，HTMT < 0.85（严格）/ 0.90（宽松）。表中 α（原始）来自 pingouin，α（标准化）与 SmartPLS 一致。",
-                         "en": "Criteria: alpha and composite reliability ≥ 0.7, AVE ≥ 0.5, HTMT < 0.85 (strict) / 0.90 (liberal). Alpha (raw) is pingouin's; alpha (standardized) is what SmartPLS prints."},
-    "htmt": {"zh": "区分效度：HTMT 矩阵", "en": "Discriminant validity: HTMT"},
-    "indices": {"zh": "满意度指数（0–100）", "en": "Index scores (0–100)"},
-    "indices_note": {"zh": "按 ACSI 方法，以非标准化外部权重加权题项得分并换算到 0–100。",
-                     "en": "ACSI method: items weighted by the unstandardized outer weights, rescaled to 0–100."},
-    "ipma": {"zh": "重要性–表现分析（IPMA）", "en": "Importance–performance map (IPMA)"},
-    "ipma_note": {"zh": "横轴为对目标构念的非标准化总效应，纵轴为 0–100 表现；右下象限为重点改进区。",
-                  "en": "Importance is the unstandardized total effect on the target construct, performance the 0–100 index; the lower right quadrant is where to concentrate."},
-    "cbsem": {"zh": "协方差结构模型（CB-SEM）检验", "en": "Covariance-based SEM check"},
-    "cbsem_note": {"zh": "以极大似然估计同一模型（semopy），拟合指数按 lavaan 公式计算。",
-                   "en": "The same model by maximum likelihood (semopy); fit indices computed with lavaan's formulas."},
-    "appendix": {"zh": "附录：题项与方法", "en": "Appendix: items and method"},
-    "method_note": {"zh": "方法说明", "en": "Method notes"},
-    "pyramid": {"zh": "客户金字塔", "en": "The customer pyramid"},
-    "pyramid_note": {"zh": "按观察期收入把客户分为 VIP客户、主要客户、普通客户与小客户（约 1% / 4% / 15% / 80%）。",
-                     "en": "Customers ranked by revenue in the window into VIP, key, ordinary and small (about 1% / 4% / 15% / 80%)."},
-    "concentration": {"zh": "收入集中度（80/20 法则）", "en": "Revenue concentration (the 80/20 rule)"},
-    "rfm": {"zh": "RFM 分析", "en": "RFM analysis"},
-    "rfm_note": {"zh": "R：距最后一次购买的时间；F：复购天数；M：净收入。各维度按五分位打 1–5 分。",
-                 "en": "R: time since the last purchase; F: repeat purchase days; M: net revenue. Each scored 1–5 by quintile."},
-    "migration": {"zh": "客户层级迁移", "en": "Tier migration"},
-    "migration_note": {"zh": "校准期与验证期的客户层级对比；“new”为新客户，“lost”为验证期未再购买的客户。",
-                       "en": "Tiers in the calibration period vs the holdout period; 'new' are new customers, 'lost' bought nothing in the holdout."},
-    "clv": {"zh": "客户终身价值（BG/NBD + Gamma-Gamma）", "en": "Customer lifetime value (BG/NBD + Gamma-Gamma)"},
-    "clv_note": {"zh": "未来 12 个月的折现预期价值；P(存活) 为客户仍然活跃的概率。",
-                 "en": "Discounted expected value over the next 12 months; P(alive) is the probability that the customer is still active."},
-    "top_accounts": {"zh": "价值最高的客户", "en": "Most valuable accounts"},
-    "at_risk": {"zh": "流失风险客户（高价值、P(存活) 偏低）", "en": "Accounts at risk (high value, low P(alive))"},
-    "holdout": {"zh": "模型检验（验证期）", "en": "Model check (holdout period)"},
-    "holdout_note": {"zh": "以校准期拟合的 BG/NBD 预测验证期的购买次数，并与实际对比（Fader, Hardie & Lee 2005）。",
-                     "en": "BG/NBD fitted on the calibration period predicts holdout purchases, compared with what customers actually bought (Fader, Hardie & Lee 2005)."},
-    "model_params": {"zh": "模型参数估计", "en": "Model parameter estimates"},
     "gini": {"zh": "基尼系数", "en": "Gini coefficient"},
     "top_share": {"zh": "前 {share:.0%} 客户的收入占比", "en": "Revenue share of the top {share:.0%}"},
     "tier": {"zh": "层级", "en": "Tier"},
     "segment": {"zh": "客户细分", "en": "Segment"},
     "n_customers": {"zh": "客户数", "en": "Customers"},
     "share_customers": {"zh": "客户占比", "en": "Share of customers"},
-    "revenue": {"zh": "收入（元）", "en": "Revenue (CNY)"},
+    "revenue": {"zh": "收入（{currency}）", "en": "Revenue ({currency})"},
     "share_revenue": {"zh": "收入占比", "en": "Share of revenue"},
-    "mean_order_value": {"zh": "平均订单额（元）", "en": "Mean order value (CNY)"},
+    "mean_order_value": {"zh": "平均订单额（{currency}）", "en": "Mean order value ({currency})"},
     "mean_frequency": {"zh": "平均复购次数", "en": "Mean repeat purchases"},
-    "mean_time_since_last": {"zh": "距上次购买（周）", "en": "Weeks since last purchase"},
+    "mean_time_since_last": {"zh": "距上次购买（{unit}）", "en": "Time since last purchase ({unit})"},
     "account": {"zh": "客户编号", "en": "Account"},
     "account_name": {"zh": "客户名称", "en": "Account name"},
-    "total_revenue": {"zh": "收入（元）", "en": "Revenue (CNY)"},
+    "total_revenue": {"zh": "收入（{currency}）", "en": "Revenue ({currency})"},
     "frequency": {"zh": "复购次数", "en": "Repeat purchases"},
     "p_alive": {"zh": "P(存活)", "en": "P(alive)"},
     "expected_purchases": {"zh": "预期购买次数", "en": "Expected purchases"},
-    "clv_col": {"zh": "CLV（元）", "en": "CLV (CNY)"},
+    "clv_col": {"zh": "CLV（{currency}）", "en": "CLV ({currency})"},
     "risk_flag": {"zh": "风险", "en": "Risk"},
     "actual_mean": {"zh": "实际均值", "en": "Actual mean"},
     "predicted_mean": {"zh": "预测均值", "en": "Predicted mean"},
@@ -170,9 +178,175 @@ LABELS: dict[str, dict[str, str]] = {
     "bucket": {"zh": "校准期复购次数", "en": "Calibration repeat purchases"},
     "parameter": {"zh": "参数", "en": "Parameter"},
     "log_likelihood": {"zh": "对数似然", "en": "Log-likelihood"},
+    # chart titles and axes
+    "alpha_chart_title": {"zh": "各构念的 Cronbach's α", "en": "Cronbach's alpha by construct"},
+    "alpha_axis": {"zh": "Cronbach's α（原始）", "en": "Cronbach's alpha (raw)"},
+    "mean_chart_title": {"zh": "各题项平均得分", "en": "Mean score per item"},
     "mean_axis": {"zh": "平均得分（{lo}–{hi}）", "en": "Mean score ({lo}–{hi})"},
+    "model_chart_title": {"zh": "结构模型：路径系数与解释度",
+                          "en": "Structural model: path coefficients and R²"},
+    "index_axis": {"zh": "指数（0–100）", "en": "Index (0–100)"},
+    "index_chart_title": {"zh": "各构念满意度指数（0–100）", "en": "Index scores by construct (0–100)"},
+    "segment_chart_title": {"zh": "分群指数（0–100）", "en": "Index by segment (0–100)"},
+    "ipma_focus": {"zh": "重点改进区", "en": "concentrate here"},
+    "ipma_x": {"zh": "重要性：对{target}的总效应（非标准化）",
+               "en": "Importance: unstandardized total effect on {target}"},
+    "ipma_y": {"zh": "表现：指数（0–100）", "en": "Performance: index (0–100)"},
+    "ipma_chart_title": {"zh": "重要性–表现矩阵（IPMA）", "en": "Importance–performance map (IPMA)"},
+    "change_axis": {"zh": "指数变化（分，后一波 − 前一波）",
+                    "en": "Index change (points, later − earlier wave)"},
+    "change_chart_title": {"zh": "两次调查间的指数变化", "en": "Index change between survey waves"},
+    "pyramid_chart_title": {"zh": "客户金字塔", "en": "The customer pyramid"},
+    "pyramid_band": {"zh": "{customers} 位客户 · 客户占比 {cshare:.1%} · 收入占比 {rshare:.1%}",
+                     "en": "{customers} customers · {cshare:.1%} of customers · {rshare:.1%} of revenue"},
+    "lorenz_chart_title": {"zh": "收入集中度（帕累托曲线）", "en": "Revenue concentration (Pareto curve)"},
+    "lorenz_x": {"zh": "客户累计占比（按收入从高到低）",
+                 "en": "Cumulative share of customers (largest first)"},
+    "lorenz_y": {"zh": "收入累计占比", "en": "Cumulative share of revenue"},
+    "lorenz_marker": {"zh": "{top:.0%} → {share:.0%}", "en": "{top:.0%} → {share:.0%}"},
+    "rfm_chart_title": {"zh": "RFM：最近购买 × 购买频率", "en": "RFM: recency × frequency"},
+    "rfm_x": {"zh": "R 得分（5 = 最近购买）", "en": "R score (5 = bought most recently)"},
+    "rfm_y": {"zh": "F 得分（5 = 最频繁）", "en": "F score (5 = most frequent)"},
+    "rfm_value": {"zh": "平均复购金额（{currency}）", "en": "Mean repeat purchase value ({currency})"},
+    "migration_chart_title": {"zh": "客户层级迁移", "en": "Tier migration"},
+    "migration_x": {"zh": "本期层级", "en": "Tier now"},
+    "migration_y": {"zh": "上期层级", "en": "Tier before"},
+    "clv_chart_title": {"zh": "各层级客户终身价值分布", "en": "Customer lifetime value by tier"},
+    "clv_axis": {"zh": "未来 {horizon}预期价值（{currency}，对数刻度）",
+                 "en": "Expected value, next {horizon} ({currency}, log scale)"},
+    "holdout_chart_title": {"zh": "模型检验：预测与实际购买次数",
+                            "en": "Model check: predicted vs actual purchases"},
+    "holdout_x": {"zh": "校准期复购次数", "en": "Repeat purchases in the calibration period"},
+    "holdout_y": {"zh": "验证期平均购买次数", "en": "Mean purchases in the holdout period"},
+    "holdout_actual": {"zh": "实际", "en": "actual"},
+    "holdout_predicted": {"zh": "BG/NBD 预测", "en": "BG/NBD prediction"},
+    # chart takeaways
+    "take_model": {
+        "zh": "最强路径：{source} → {target}（β = {beta:.2f}）；{best} 的解释度最高（R² = {r2:.2f}）。"
+              "{stars}",
+        "en": "Strongest path: {source} → {target} (β = {beta:.2f}); {best} is best explained (R² = "
+              "{r2:.2f}). {stars}"},
+    "take_alpha_ok": {"zh": "所有构念信度合格（α ≥ {threshold:g}）。",
+                      "en": "Every construct is reliable (alpha ≥ {threshold:g})."},
+    "take_alpha_weak": {"zh": "信度不足（α < {threshold:g}）：{weak}。",
+                        "en": "Below {threshold:g}: {weak}."},
+    "take_item_means": {"zh": "最高：{high}（{high_mean:.1f}）；最低：{low}（{low_mean:.1f}）。",
+                        "en": "Highest: {high} ({high_mean:.1f}); lowest: {low} ({low_mean:.1f})."},
+    "take_index": {"zh": "{best} 得分最高（{best_index:.1f}），{worst} 最低（{worst_index:.1f}）。",
+                   "en": "{best} scores highest ({best_index:.1f}), {worst} lowest ({worst_index:.1f})."},
+    "take_segment": {
+        "zh": "{construct}：{high} 最高（{high_index:.1f}），{low} 最低（{low_index:.1f}），相差 {gap:.1f} "
+              "分。",
+        "en": "{construct}: {high} highest ({high_index:.1f}), {low} lowest ({low_index:.1f}), a gap of "
+              "{gap:.1f} points."},
+    "take_ipma_first": {"zh": "优先改进：{first}——对{target}影响大而表现偏低。",
+                        "en": "Improve {first} first: large effect on {target}, below-average performance."},
+    "take_ipma_none": {"zh": "没有“高重要性、低表现”的驱动因素。",
+                       "en": "No driver combines high importance with low performance."},
+    "take_change_sig": {"zh": "显著变化（p < {significance:g}）：{changes}。",
+                        "en": "Significant changes (p < {significance:g}): {changes}."},
+    "take_change_none": {"zh": "两次调查之间没有显著变化。",
+                         "en": "No significant change between the waves."},
+    "take_pyramid": {"zh": "{names} 层客户仅占 {cshare:.0%}，却贡献 {rshare:.0%} 的收入。",
+                     "en": "{names} are {cshare:.0%} of customers but bring {rshare:.0%} of revenue."},
+    "take_lorenz": {"zh": "前 {top:.0%} 客户贡献 {share:.0%} 的收入；基尼系数 {gini:.2f}。",
+                    "en": "The top {top:.0%} of customers bring {share:.0%} of revenue; Gini {gini:.2f}."},
+    "take_rfm": {
+        "zh": "{champions} 位客户近期且高频（右上）；{sleeping} 位高频客户已久未购买（左上，需挽回）。",
+        "en": "{champions} customers buy recently and often (top right); {sleeping} frequent buyers have "
+              "gone quiet (top left: win back)."},
+    "take_migration": {"zh": "{stay:.0%} 的客户保持在原层级。",
+                       "en": "{stay:.0%} of customers stayed in their tier."},
+    "take_clv": {"zh": "{names} 占未来 {horizon}预期价值的 {share:.0%}。",
+                 "en": "{names} hold {share:.0%} of the expected value of the next {horizon}."},
+    "take_holdout": {"zh": "预测与实际的平均绝对误差 {error:.2f} 次/客户。",
+                     "en": "Mean absolute error of the prediction: {error:.2f} purchases per customer."},
+    # summaries and notes (HTML fragments; the fields are escaped by the caller where they are data)
+    "sum_index": {
+        "zh": "<b>{name}指数 {index:.1f}</b>（0–100，{ci:.0%} 置信区间 {lo:.1f}–{hi:.1f}，n = {n}）。",
+        "en": "<b>{name} index {index:.1f}</b> (0–100, {ci:.0%} CI {lo:.1f}–{hi:.1f}, n = {n})."},
+    "sum_change": {"zh": "较上一波变化 {change:+.1f} 分（{verdict}，{p}）。",
+                   "en": "Change since the previous wave: {change:+.1f} points ({verdict}, {p})."},
+    "significant": {"zh": "显著", "en": "significant"},
+    "not_significant": {"zh": "不显著", "en": "not significant"},
+    "p_below": {"zh": "p < {p:g}", "en": "p < {p:g}"},
+    "p_equals": {"zh": "p = {p:.3f}", "en": "p = {p:.3f}"},
+    "sum_segment": {"zh": "按{segment}：{high} 最高（{high_index:.1f}），{low} 最低（{low_index:.1f}）。",
+                    "en": "By {segment}: {high} highest ({high_index:.1f}), {low} lowest ({low_index:.1f})."},
+    "sum_driver": {"zh": "{name}（{effect:.2f}）", "en": "{name} ({effect:.2f})"},
+    "sum_drivers": {
+        "zh": "最主要的驱动因素（总效应）：{drivers}；模型解释了{target} {r2:.0%} 的差异。",
+        "en": "Main drivers (total effect): {drivers}; the model explains {r2:.0%} of the variance of "
+              "{target}."},
+    "sum_quality_ok": {"zh": "测量质量：所有信度与效度标准均达标。",
+                       "en": "Measurement: every reliability and validity criterion is met."},
+    "sum_quality_failed": {"zh": "测量质量未达标：{failed}。",
+                           "en": "Measurement criteria not met: {failed}."},
+    "sum_actions": {"zh": "优先行动（重要性–表现分析）：",
+                    "en": "Priority actions (importance–performance):"},
+    "sum_action": {"zh": "{question}（{construct}，表现 {performance:.0f}）",
+                   "en": "{question} ({construct}, performance {performance:.0f})"},
+    "val_top": {
+        "zh": "<b>{names}</b> 合计占客户数的 {cshare:.0%}，贡献收入的 <b>{rshare:.0%}</b>。",
+        "en": "<b>{names}</b> customers are {cshare:.0%} of the base and bring <b>{rshare:.0%}</b> of "
+              "revenue."},
+    "val_top_share": {"zh": "前 {top:.0%} 客户贡献 {share:.0%} 的收入（基尼系数 {gini:.2f}）。",
+                      "en": "The top {top:.0%} of customers bring {share:.0%} of revenue (Gini {gini:.2f})."},
+    "val_clv": {
+        "zh": "未来 {horizon}预期客户价值合计 {total}，其中 {share:.0%} 来自{names}。",
+        "en": "Expected customer value over the next {horizon}: {total}, {share:.0%} of it from {names} "
+              "customers."},
+    "val_no_clv": {"zh": "未计算客户终身价值：{error}", "en": "Lifetime value not computed: {error}"},
+    "val_at_risk": {
+        "zh": "{names}中有 {n} 位客户 P(存活) 低于 {threshold:g}，存在流失风险，需优先维护。",
+        "en": "{n} {names} accounts have P(alive) below {threshold:g}: at risk, to be looked after first."},
+    "val_holdout": {
+        "zh": "模型检验：验证期预测购买 {predicted:,.0f} 次，实际 {actual:,.0f} 次（误差 {error:+.1%}）。",
+        "en": "Model check: {predicted:,.0f} holdout purchases predicted, {actual:,.0f} made "
+              "({error:+.1%})."},
+    "val_window": {
+        "zh": "客户数 {n}；分析窗口截至 {end}。模型以 {start} 之前的交易校准，以 {start} 至 {end} "
+              "的交易检验。同一天的多笔订单合并为一次购买；退货冲减当天金额。数据清洗记录如下：",
+        "en": "{n} customers; window up to {end}. Models are calibrated on transactions up to {start} and "
+              "checked on {start} to {end}. Several orders on one day count as one purchase; returns net "
+              "against that day. Cleaning record:"},
+    "method_text": {
+        "zh": "样本 n = {n}；缺失值处理：{rule}（涉及 {replaced} 个单元格）；内部权重方案：{weighting}；"
+              "自助法重抽样 {boot} 次；算法{converged}（{iterations} 次迭代）。"
+              "置信区间与检验把受访者视为相互独立；同一客户有多位受访者时，区间会略偏窄。",
+        "en": "n = {n}; missing values: {rule} ({replaced} cells); inner weighting: {weighting}; {boot} "
+              "bootstrap resamples; the algorithm {converged} after {iterations} iterations. Intervals and "
+              "tests treat respondents as independent; with several respondents per account they are "
+              "somewhat too narrow."},
+    "missing_mean": {"zh": "均值替代", "en": "mean replacement"},
+    "missing_pairwise": {"zh": "成对删除", "en": "pairwise deletion"},
+    "missing_error": {"zh": "不允许缺失", "en": "none allowed"},
+    "converged": {"zh": "已收敛", "en": "converged"},
+    "not_converged": {"zh": "未收敛", "en": "did NOT converge"},
+    "cbsem_text": {
+        "zh": "极大似然估计采用成列删除：n = {n}（{dropped} 位受访者因缺答被排除；PLS "
+              "使用全部样本并以均值替代）。优化器：{solver}。",
+        "en": "Maximum likelihood with listwise deletion: n = {n} ({dropped} respondents with missing "
+              "answers left out; PLS uses everyone, with mean replacement). Optimizer: {solver}."},
+    "money": {"zh": "{amount} {currency}", "en": "{currency} {amount}"},
+    # separators of lists inside sentences
+    "sep_list": {"zh": "、", "en": ", "},
+    "sep_clause": {"zh": "，", "en": ", "},
+    "sep_and": {"zh": "、", "en": " and "},
+    "sep_plus": {"zh": "+", "en": " + "},
+    "sep_last": {"zh": "与", "en": " and "},
 }
 
+#: Words of the customer summary's time units, keyed by ``freq`` (the units themselves are
+#: :data:`kamreport.value.timeunits.FREQ_DAYS`): a count of one, a count of many, the unit's name.
+UNITS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "D": {"zh": ("{n} 天", "{n} 天", "天"), "en": ("{n} day", "{n} days", "days")},
+    "W": {"zh": ("{n} 周", "{n} 周", "周"), "en": ("{n} week", "{n} weeks", "weeks")},
+    "M": {"zh": ("{n} 个月", "{n} 个月", "月"), "en": ("{n} month", "{n} months", "months")},
+}
+
+#: A currency's own word where a language has one (else its ISO 4217 code is shown).
+CURRENCY_WORDS: dict[str, dict[str, str]] = {"CNY": {"zh": "元"}}
 
 TIERS = {
     "VIP": {"zh": "VIP客户", "en": "VIP"},
@@ -183,13 +357,120 @@ TIERS = {
     "lost": {"zh": "流失", "en": "lost"},
 }
 
-
 RFM_SEGMENTS = {
     "important value": "重要价值客户", "important development": "重要发展客户",
     "important retention": "重要保持客户", "important win-back": "重要挽留客户",
     "general value": "一般价值客户", "general development": "一般发展客户",
     "general retention": "一般保持客户", "general win-back": "一般挽留客户",
 }
+
+#: The data-cleaning counts of ``customer_summary`` (``attrs["diagnostics"]``).
+DIAGNOSTICS: dict[str, dict[str, str]] = {
+    "rows_total": {"zh": "读入订单行", "en": "order rows read"},
+    "rows_null_dropped": {"zh": "缺失客户/日期/金额的行（已剔除）",
+                          "en": "rows without customer/date/amount (dropped)"},
+    "duplicate_rows_dropped": {"zh": "重复订单行（已剔除）", "en": "duplicate order rows (dropped)"},
+    "rows_negative": {"zh": "退货行（负金额，冲减当天金额）",
+                      "en": "return rows (negative amount, netted against the day)"},
+    "rows_zero_amount": {"zh": "零金额行（计为零值购买）", "en": "zero-amount rows (a purchase of value 0)"},
+    "rows_after_observation_end": {"zh": "观察期之后的行（不计）",
+                                   "en": "rows after the observation end (left out)"},
+    "rows_after_holdout_end": {"zh": "验证期之后的行（不计）", "en": "rows after the holdout end (left out)"},
+    "customers_first_purchase_after_observation_end": {
+        "zh": "观察期后才首购的客户（不计）",
+        "en": "customers first buying after the observation end (left out)"},
+    "customers_without_purchase": {"zh": "只有退货的客户（不计）",
+                                   "en": "customers with returns only (left out)"},
+    "purchase_days_zero_value": {"zh": "净额为零的购买日", "en": "purchase days netting to zero"},
+    "purchase_days_negative_value": {"zh": "净额为负的购买日", "en": "purchase days netting below zero"},
+    "days_return_only": {"zh": "只有退货的日子", "en": "days with returns only"},
+    "purchase_days": {"zh": "购买日", "en": "purchase days"},
+    "customers": {"zh": "客户数", "en": "customers"},
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """The field names a template needs (``{t.alpha:g}`` needs ``t``).
+
+    Examples
+    --------
+    >>> sorted(placeholders("{customers} 位客户 · {t.alpha:g} · {share:.0%}"))
+    ['customers', 'share', 't']
+    """
+    names = set()
+    for _, field, _, _ in string.Formatter().parse(template):
+        if field is not None:
+            names.add(field.split(".", 1)[0].split("[", 1)[0])
+    return names
+
+
+def _template(key: str, language: str) -> str:
+    try:
+        return LABELS[key][language]
+    except KeyError:
+        raise KeyError(f"no {language!r} label for {key!r}; add it to kamreport/report/labels.py") from None
+
+
+def _fill(key: str, template: str, fields: Mapping[str, object]) -> str:
+    missing = placeholders(template) - set(fields)
+    if missing:
+        raise KeyError(f"label {key!r} needs {', '.join(sorted(missing))}; pass them to label()")
+    return template.format(**fields)
+
+
+def label(key: str, language: str, **fields: object) -> str:
+    """The text for ``key`` in ``language`` ("zh" or "en"), its placeholders filled from ``fields``.
+
+    A missing key or language, a placeholder without a field, or a field that the template
+    does not use, raises :class:`KeyError` naming it.
+
+    Examples
+    --------
+    >>> label("pyramid_band", "en", customers=12, cshare=0.01, rshare=0.152)
+    '12 customers · 1.0% of customers · 15.2% of revenue'
+    >>> label("pyramid_band", "zh", customers=12)
+    Traceback (most recent call last):
+    ...
+    KeyError: "label 'pyramid_band' needs cshare, rshare; pass them to label()"
+    """
+    template = _template(key, language)
+    unused = set(fields) - placeholders(template)
+    if unused:
+        raise KeyError(f"label {key!r} has no placeholder {', '.join(sorted(unused))}")
+    return _fill(key, template, fields)
+
+
+def label_from(key: str, language: str, fields: Mapping[str, object]) -> str:
+    """The text for ``key`` filled from those of ``fields`` its template uses (others are ignored:
+    a heading and its note share one set); a placeholder without a field raises KeyError."""
+    return _fill(key, _template(key, language), fields)
+
+
+def note(key: str, language: str, **fields: object) -> str | None:
+    """The note under heading ``key`` (label ``<key>_note``) filled from ``fields`` (see
+    :func:`label_from`), or None when the heading has no note."""
+    return label_from(f"{key}_note", language, fields) if f"{key}_note" in LABELS else None
+
+
+def translate_columns(columns: Iterable, language: str, **fields: object) -> list:
+    """Column names translated where a label exists, else kept; a header with placeholders
+    (``收入（{currency}）``) is filled from ``fields`` (e.g. ``currency=currency_word(...)``)."""
+    return [_fill(c, LABELS[c][language], fields) if c in LABELS else c for c in columns]
+
+
+def join(items: Iterable[str], language: str, sep: str = "sep_list", last: str | None = None) -> str:
+    """``items`` joined by the language's separator ``sep`` (a ``sep_*`` label), the last two by
+    ``last`` when given.
+
+    Examples
+    --------
+    >>> join(["A", "B"], "zh"), join(["A", "B"], "en", "sep_and"), join("ABC", "en", last="sep_last")
+    ('A、B', 'A and B', 'A, B and C')
+    """
+    words = [str(i) for i in items]
+    if last is not None and len(words) > 1:
+        return _template(sep, language).join(words[:-1]) + _template(last, language) + words[-1]
+    return _template(sep, language).join(words)
 
 
 def segment_label(segment: str, language: str) -> str:
@@ -202,17 +483,74 @@ def tier_label(tier: str, language: str) -> str:
     return TIERS.get(tier, {}).get(language, tier)
 
 
-def label(key: str, language: str) -> str:
-    """The text for ``key`` in ``language`` ("zh" or "en")."""
+def diagnostic_label(key: str, language: str) -> str:
+    """The words for a data-cleaning count of ``customer_summary`` (its key when unknown)."""
+    return DIAGNOSTICS.get(key, {}).get(language, key)
+
+
+def _unit(freq: str, language: str) -> tuple[str, str, str]:
     try:
-        return LABELS[key][language]
+        return UNITS[freq][language]
     except KeyError:
-        raise KeyError(f"no {language!r} label for {key!r}; add it to kamreport/report/labels.py") from None
+        raise KeyError(f"no {language!r} words for time unit {freq!r}; add them to UNITS in "
+                       "kamreport/report/labels.py") from None
 
 
-def translate_columns(columns, language: str) -> list[str]:
-    """Column names translated where a label exists, else kept."""
-    return [LABELS[c][language] if c in LABELS else c for c in columns]
+def duration(n: int, freq: str, language: str) -> str:
+    """``n`` time units of ``freq`` (D, W, M) in words.
+
+    Examples
+    --------
+    >>> duration(24, "M", "zh"), duration(1, "M", "en"), duration(6, "W", "en")
+    ('24 个月', '1 month', '6 weeks')
+    """
+    one, many, _ = _unit(freq, language)
+    return (one if n == 1 else many).format(n=n)
+
+
+def unit_fields(freq: str, language: str) -> dict[str, str]:
+    """The fields a header in ``freq`` units needs: ``unit``, the unit's name (周, weeks).
+
+    Examples
+    --------
+    >>> unit_fields("D", "en"), unit_fields("M", "zh")
+    ({'unit': 'days'}, {'unit': '月'})
+    """
+    return {"unit": _unit(freq, language)[2]}
+
+
+def currency_word(currency: str, language: str) -> str:
+    """How a header names ``currency`` (ISO 4217): its word where the language has one, else the code.
+
+    Examples
+    --------
+    >>> currency_word("CNY", "zh"), currency_word("CNY", "en"), currency_word("USD", "zh")
+    ('元', 'CNY', 'USD')
+    """
+    return CURRENCY_WORDS.get(currency, {}).get(language, currency)
+
+
+def money(amount: float, currency: str, language: str) -> str:
+    """An amount of money in a sentence: thousands separators, no decimals, the currency's word
+    after the amount in Chinese and its ISO code before it in English.
+
+    Examples
+    --------
+    >>> money(1234567.4, "CNY", "zh"), money(1234567.4, "USD", "zh"), money(12345, "USD", "en")
+    ('1,234,567 元', '1,234,567 USD', 'USD 12,345')
+    """
+    return label("money", language, amount=f"{amount:,.0f}", currency=currency_word(currency, language))
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with as many digits as it has (0.01 -> 1%, 0.125 -> 12.5%).
+
+    Examples
+    --------
+    >>> percent(0.01), percent(0.125)
+    ('1%', '12.5%')
+    """
+    return f"{round(share * 100, 6):g}%"
 
 
 # --- the account review (notebook 03) ------------------------------------------------------------

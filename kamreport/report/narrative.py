@@ -1,26 +1,30 @@
 """Plain-language text computed from results: executive summaries and action lists.
 
-Every sentence is built from numbers in the result objects, never typed into a notebook, so
-the summary always says what this run's data say. Functions return HTML fragments for
+Every sentence is built from numbers in the result objects and the parameters, never typed into
+a notebook, so the summary always says what this run's data say; the words are templates of
+:mod:`kamreport.report.labels`. Functions return HTML fragments for
 :func:`kamreport.report.notebook.callout`.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import pandas as pd
 
 from kamreport.data.schemas import Codebook
-from kamreport.report.labels import LABELS, label, tier_label
+from kamreport.report.labels import LABELS, duration, join, label, money, percent, tier_label
+from kamreport.report.style import STARS
+from kamreport.report.value_charts import top_share
 
 
 def _p(p: float, language: str) -> str:
-    if p != p:
+    """``p = 0.012``, or ``p < 0.001`` below the smallest star threshold; NaN gives ''."""
+    if pd.isna(p):
         return ""
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}"
+    smallest = STARS[0][0]
+    return label("p_below", language, p=smallest) if p < smallest else label("p_equals", language, p=p)
 
 
 def top_actions(ipma_items: pd.DataFrame, codebook: Codebook, language: str, *, n: int = 3) -> pd.DataFrame:
@@ -33,100 +37,109 @@ def top_actions(ipma_items: pd.DataFrame, codebook: Codebook, language: str, *, 
                    "performance", "potential", "quadrant"]].reset_index(drop=True)
 
 
-def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh") -> str:
-    """Executive summary of a :class:`~kamreport.satisfaction.analysis.SatisfactionAnalysis`."""
+def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, ci: float = 0.95,
+                         significance: float = 0.05) -> str:
+    """Executive summary of a :class:`~kamreport.satisfaction.analysis.SatisfactionAnalysis`.
+
+    ``ci``: the confidence level of its index intervals; ``significance``: the p below which
+    a change between waves is called significant.
+    """
     a = analysis
-    zh = language == "zh"
     name = codebook.labels(language)
     t = a.target
     row = a.index.set_index("construct").loc[t]
-    lines = []
-    if zh:
-        lines.append(f"<b>{name.get(t, t)}指数 {row['index']:.1f}</b>（0–100，95% 置信区间 {row['ci_low']:.1f}–{row['ci_high']:.1f}，n = {int(row['n'])}）。")
-    else:
-        lines.append(f"<b>{name.get(t, t)} index {row['index']:.1f}</b> (0–100, 95% CI {row['ci_low']:.1f}–{row['ci_high']:.1f}, n = {int(row['n'])}).")
+    lines = [label("sum_index", language, name=name.get(t, t), index=row["index"], ci=ci, lo=row["ci_low"],
+                   hi=row["ci_high"], n=int(row["n"]))]
     if a.index_change is not None:
         ch = a.index_change.set_index("construct").loc[t]
-        sig = ch["p_value"] < 0.05
-        if zh:
-            verdict = "显著" if sig else "不显著"
-            lines.append(f"较上一波变化 {ch['change']:+.1f} 分（{verdict}，{_p(ch['p_value'], language)}）。")
-        else:
-            verdict = "significant" if sig else "not significant"
-            lines.append(f"Change since the previous wave: {ch['change']:+.1f} points ({verdict}, {_p(ch['p_value'], language)}).")
+        verdict = label("significant" if ch["p_value"] < significance else "not_significant", language)
+        lines.append(label("sum_change", language, change=ch["change"], verdict=verdict,
+                           p=_p(ch["p_value"], language)))
     if a.index_by_segment is not None:
         seg = a.index_by_segment[a.index_by_segment["construct"] == t].set_index(a.segment)["index"]
         if len(seg) > 1:
-            hi, lo = seg.idxmax(), seg.idxmin()
             seg_name = label(a.segment, language) if a.segment in LABELS else a.segment
-            lines.append(f"按{seg_name}：{hi} 最高（{seg.max():.1f}），{lo} 最低（{seg.min():.1f}）。" if zh else
-                         f"By {seg_name.lower()}: {hi} highest ({seg.max():.1f}), {lo} lowest ({seg.min():.1f}).")
+            lines.append(label("sum_segment", language, segment=seg_name.lower(), high=seg.idxmax(),
+                               high_index=seg.max(), low=seg.idxmin(), low_index=seg.min()))
     effects = a.pls.total_effects
     drivers = effects[effects["target"] == t].sort_values("estimate", ascending=False).head(2)
     if len(drivers):
-        parts = [f"{name.get(r.source, r.source)}（{r.estimate:.2f}）" if zh else f"{name.get(r.source, r.source)} ({r.estimate:.2f})"
+        parts = [label("sum_driver", language, name=name.get(r.source, r.source), effect=r.estimate)
                  for r in drivers.itertuples()]
-        r2 = a.pls.r2.get(t, float("nan"))
-        lines.append((f"最主要的驱动因素（总效应）：{'、'.join(parts)}；模型解释了{name.get(t, t)} {r2:.0%} 的差异。") if zh else
-                     (f"Main drivers (total effect): {', '.join(parts)}; the model explains {r2:.0%} of the variance of {name.get(t, t)}."))
+        lines.append(label("sum_drivers", language, drivers=join(parts, language), target=name.get(t, t),
+                           r2=a.pls.r2.get(t, float("nan"))))
     failed = a.quality.checks[(a.quality.checks["level"] == "required") & (~a.quality.checks["passed"])]
     if failed.empty:
-        lines.append("测量质量：所有信度与效度标准均达标。" if zh else "Measurement: every reliability and validity criterion is met.")
+        lines.append(label("sum_quality_ok", language))
     else:
         items = sorted({f"{r.subject} ({r.criterion})" for r in failed.itertuples()})
-        lines.append(("测量质量未达标：" + "，".join(items) + "。") if zh else ("Measurement criteria not met: " + ", ".join(items) + "."))
+        lines.append(label("sum_quality_failed", language, failed=join(items, language, "sep_clause")))
     body = "".join(f"<p>{line}</p>" for line in lines)
     actions = top_actions(a.ipma_items, codebook, language)
     if len(actions):
-        head = "优先行动（重要性–表现分析）：" if zh else "Priority actions (importance–performance):"
-        lis = "".join(f"<li>{html.escape(r.question)}（{html.escape(r.construct_label)}，表现 {r.performance:.0f}）</li>" if zh else
-                      f"<li>{html.escape(r.question)} ({html.escape(r.construct_label)}, performance {r.performance:.0f})</li>"
-                      for r in actions.itertuples())
-        body += f"<p>{head}</p><ol>{lis}</ol>"
+        lis = "".join("<li>" + label("sum_action", language, question=html.escape(r.question),
+                                     construct=html.escape(r.construct_label), performance=r.performance)
+                      + "</li>" for r in actions.itertuples())
+        body += f"<p>{label('sum_actions', language)}</p><ol>{lis}</ol>"
     return body
 
 
-def value_summary(value, language: str = "zh") -> str:
-    """Executive summary of a :class:`~kamreport.value.analysis.ValueAnalysis`."""
-    zh = language == "zh"
+def value_summary(value, language: str = "zh", *, currency: str = "CNY", top: float = 0.2) -> str:
+    """Executive summary of a :class:`~kamreport.value.analysis.ValueAnalysis`.
+
+    Money in ``currency`` (ISO 4217); the CLV horizon is ``value.months``, the at-risk rule
+    ``value.at_risk_p_alive`` and the concentration ``value.concentration.top_shares`` at ``top``.
+    """
     profile = value.profile
-    top = profile.iloc[: min(2, len(profile))]
-    names = "、".join(tier_label(t, language) for t in top.index) if zh else " and ".join(map(str, top.index))
-    share20 = float(value.concentration.top_shares.get(0.2, float("nan")))
+    top_tiers = profile.iloc[: min(2, len(profile))]
+    names = join((tier_label(t, language) for t in top_tiers.index), language, "sep_and")
     lines = [
-        (f"<b>{names}</b> 合计占客户数的 {top['share_customers'].sum():.0%}，贡献收入的 <b>{top['share_revenue'].sum():.0%}</b>。" if zh else
-         f"<b>{names}</b> customers are {top['share_customers'].sum():.0%} of the base and bring <b>{top['share_revenue'].sum():.0%}</b> of revenue."),
-        (f"前 20% 客户贡献 {share20:.0%} 的收入（基尼系数 {value.concentration.gini:.2f}）。" if zh else
-         f"The top 20% of customers bring {share20:.0%} of revenue (Gini {value.concentration.gini:.2f})."),
+        label("val_top", language, names=names, cshare=top_tiers["share_customers"].sum(),
+              rshare=top_tiers["share_revenue"].sum()),
+        label("val_top_share", language, top=top, share=top_share(value.concentration, top),
+              gini=value.concentration.gini),
     ]
     values = value.values
     if "clv" in values:
         total = values["clv"].sum()
-        top_clv = values.groupby("tier", observed=True)["clv"].sum().reindex(top.index).sum() / total if total else float("nan")
-        lines.append(f"未来 {value.months} 个月预期客户价值合计 {total:,.0f} 元，其中 {top_clv:.0%} 来自{names}。" if zh else
-                     f"Expected customer value over the next {value.months} months: CNY {total:,.0f}, {top_clv:.0%} of it from {names} customers.")
+        by_tier = values.groupby("tier", observed=True)["clv"].sum().reindex(top_tiers.index).sum()
+        lines.append(label("val_clv", language, horizon=duration(value.months, "M", language),
+                           total=money(total, currency, language),
+                           share=by_tier / total if total else float("nan"), names=names))
     elif value.spend_model_error:
-        lines.append(("未计算客户终身价值：" if zh else "Lifetime value not computed: ") + html.escape(value.spend_model_error))
-    at_risk = int(values["at_risk"].sum())
-    lines.append(f"{at_risk} 个{names}客户 P(存活) 低于 0.5，存在流失风险，需优先维护。" if zh else
-                 f"{at_risk} {names} accounts have P(alive) below 0.5: at risk, to be looked after first.")
+        lines.append(label("val_no_clv", language, error=html.escape(value.spend_model_error)))
+    lines.append(label("val_at_risk", language, n=int(values["at_risk"].sum()), names=names,
+                       threshold=value.at_risk_p_alive))
     h = value.holdout
     if "all" in h.index and h.loc["all", "actual_total"]:
-        err = h.loc["all", "predicted_total"] / h.loc["all", "actual_total"] - 1
-        lines.append(f"模型检验：验证期预测购买 {h.loc['all', 'predicted_total']:,.0f} 次，实际 {h.loc['all', 'actual_total']:,.0f} 次（误差 {err:+.1%}）。" if zh else
-                     f"Model check: {h.loc['all', 'predicted_total']:,.0f} holdout purchases predicted, {h.loc['all', 'actual_total']:,.0f} made ({err:+.1%}).")
+        predicted, actual = h.loc["all", "predicted_total"], h.loc["all", "actual_total"]
+        lines.append(label("val_holdout", language, predicted=predicted, actual=actual,
+                           error=predicted / actual - 1))
     return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def pyramid_note(tiers: Mapping[str, float], language: str = "zh") -> str:
+    """The pyramid section's note: the tiers used (names, top-down) and their shares of customers.
+
+    Examples
+    --------
+    >>> pyramid_note({"VIP": 0.01, "Key": 0.04, "Ordinary": 0.15, "Small": 0.80}, "en")
+    'Customers ranked by revenue in the window into VIP, Key, Ordinary and Small (about 1% / 4% / 15% / 80%).'
+    """
+    names = join((tier_label(t, language) for t in tiers), language, last="sep_last")
+    return label("pyramid_note", language, names=names,
+                 shares=" / ".join(percent(s) for s in tiers.values()))
+
+
+def clv_note(value, language: str = "zh") -> str:
+    """The CLV section's note: the horizon the values were computed for (``value.months``)."""
+    return label("clv_note", language, horizon=duration(value.months, "M", language))
 
 
 def value_window(value, language: str = "zh") -> str:
     """The periods the value analysis used, and its data-cleaning rules."""
-    s, e = value.observation_end.date(), value.holdout_end.date()
-    n = len(value.summary)
-    if language == "zh":
-        return (f"客户数 {n}；分析窗口截至 {e}。模型以 {s} 之前的交易校准，以 {s} 至 {e} 的交易检验。"
-                "同一天的多笔订单合并为一次购买；退货冲减当天金额。数据清洗记录如下：")
-    return (f"{n} customers; window up to {e}. Models are calibrated on transactions up to {s} and checked on {s} to {e}. "
-            "Several orders on one day count as one purchase; returns net against that day. Cleaning record:")
+    return label("val_window", language, n=len(value.summary), start=value.observation_end.date(),
+                 end=value.holdout_end.date())
 
 
 def method_notes(analysis, language: str = "zh") -> str:
@@ -138,25 +151,14 @@ def method_notes(analysis, language: str = "zh") -> str:
 
 def _method_text(analysis, language: str) -> str:
     pls = analysis.pls
-    replaced = int(pls.missing_replaced.sum())
-    boot = pls.bootstrap.n_resamples if pls.bootstrap is not None else 0
-    if language == "zh":
-        rule = {"mean": "均值替代", "pairwise": "成对删除", "error": "不允许缺失"}[pls.missing]
-        return (f"样本 n = {pls.n}；缺失值处理：{rule}（涉及 {replaced} 个单元格）；内部权重方案：{pls.weighting}；"
-                f"自助法重抽样 {boot} 次；算法{'已' if pls.converged else '未'}收敛（{pls.iterations} 次迭代）。"
-                "置信区间与检验把受访者视为相互独立；同一客户有多位受访者时，区间会略偏窄。")
-    rule = {"mean": "mean replacement", "pairwise": "pairwise deletion", "error": "none allowed"}[pls.missing]
-    return (f"n = {pls.n}; missing values: {rule} ({replaced} cells); inner weighting: "
-            f"{pls.weighting}; {boot} bootstrap resamples; the algorithm {'converged' if pls.converged else 'did NOT converge'} "
-            f"after {pls.iterations} iterations. Intervals and tests treat respondents as independent; with several "
-            "respondents per account they are somewhat too narrow.")
+    return label("method_text", language, n=pls.n, rule=label(f"missing_{pls.missing}", language),
+                 replaced=int(pls.missing_replaced.sum()), weighting=pls.weighting,
+                 boot=pls.bootstrap.n_resamples if pls.bootstrap is not None else 0,
+                 converged=label("converged" if pls.converged else "not_converged", language),
+                 iterations=pls.iterations)
 
 
 def cbsem_note(result, language: str = "zh") -> str:
     """The CB-SEM sample: listwise deletion can leave far fewer respondents than PLS used."""
-    n, dropped = result.fit.get("n"), getattr(result, "n_dropped", 0)
-    if language == "zh":
-        return (f"极大似然估计采用成列删除：n = {n}（{dropped} 位受访者因缺答被排除；PLS 使用全部样本并以均值替代）。"
-                f"优化器：{result.solver}。")
-    return (f"Maximum likelihood with listwise deletion: n = {n} ({dropped} respondents with missing answers left out; "
-            f"PLS uses everyone, with mean replacement). Optimizer: {result.solver}.")
+    return label("cbsem_text", language, n=result.fit.get("n"), dropped=getattr(result, "n_dropped", 0),
+                 solver=result.solver)

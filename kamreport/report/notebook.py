@@ -1,30 +1,41 @@
-"""What a report notebook calls around the analysis: setup, narrative and display helpers.
+"""What a report notebook calls around the analysis: setup, caveats, narrative and display helpers.
 
-Setup changes display state of the *kernel that runs a report* (warnings, pandas options), so
-that nothing but narrative, tables and charts reaches a stakeholder's report. It is never called
-at import time.
+Nothing here changes the kernel's global state (but for plotly's renderer, which nbconvert
+needs): warnings raised by the analysis are captured
+around the calls that raise them (:func:`captured`) and shown as caveats (:func:`caveats`);
+pandas display options apply only inside :func:`table`. Python warnings and other stderr output
+outside a capture never reach a report (the nbconvert template drops stderr).
 """
 
 from __future__ import annotations
 
+import html
 import io
-import logging
+import re
 import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from kamreport.report.labels import label
+from kamreport.report.labels import label, label_from, note
+from kamreport.report.style import WARN, stars_legend
+
+PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+#: Third-party warning categories that are statistics, not noise (matched on the class name).
+STATISTICAL = re.compile(r"Convergence|Optimize|Integration|Estimation|Hessian|Separation")
+#: Noise: the library's own API changes, never about this report's numbers.
+NOISE = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
+#: pandas display options of :func:`table` (kernel-wide options are left alone).
+DISPLAY_OPTIONS = {"display.max_columns": 30, "display.width": 160}
 
 
 def setup(language: str = "zh") -> None:
-    """Prepare a report kernel: no warnings in the output, readable pandas defaults."""
-    warnings.filterwarnings("ignore")
-    logging.getLogger().setLevel(logging.ERROR)
-    pd.set_option("display.max_columns", 30)
-    pd.set_option("display.width", 160)
-    try:  # plotly figures must survive nbconvert (see DESIGN: rendering facts)
+    """Prepare a report kernel: plotly figures that survive nbconvert (see DESIGN: rendering)."""
+    try:
         import plotly.io as pio
 
         pio.renderers.default = "plotly_mimetype+notebook"
@@ -32,13 +43,71 @@ def setup(language: str = "zh") -> None:
         pass
 
 
-def heading(key: str, language: str, level: int = 2) -> None:
-    """Show a section heading (and its note, when the label table has ``<key>_note``)."""
-    display(Markdown(f"{'#' * level} {label(key, language)}"))
-    try:
-        display(Markdown(label(f"{key}_note", language)))
-    except KeyError:
-        pass
+def _ours(filename: str) -> bool:
+    """Raised in kamreport, or attributed (``stacklevel``) to the notebook's own cell."""
+    return filename.startswith((PACKAGE_DIR, "<")) or "ipykernel_" in filename
+
+
+def relevant(warning: warnings.WarningMessage) -> bool:
+    """A warning worth a caveat: raised by kamreport (or pointing at the notebook's call into it),
+    or a statistical one (convergence, numerical trouble: RuntimeWarning) from anywhere;
+    deprecation and other library noise is not."""
+    category = warning.category
+    if issubclass(category, NOISE):
+        return False
+    if _ours(str(warning.filename)):
+        return True
+    return issubclass(category, RuntimeWarning) or bool(STATISTICAL.search(category.__name__))
+
+
+@contextmanager
+def captured() -> Iterator[list[str]]:
+    """Capture the warnings raised inside the block; the list it yields holds, after the block,
+    the messages of the relevant ones (:func:`relevant`), each once, in order.
+
+    Examples
+    --------
+    >>> with captured() as caught:
+    ...     warnings.warn("old API", DeprecationWarning)
+    ...     warnings.warn("no convergence", RuntimeWarning)
+    >>> caught
+    ['no convergence']
+    """
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        yield messages
+    messages.extend(dict.fromkeys(str(w.message) for w in records if relevant(w)))
+
+
+def caveats_html(messages: Iterable[str], language: str) -> str:
+    """The caveat box (HTML) for ``messages``, escaped; '' when there are none."""
+    items = [m for m in dict.fromkeys(messages) if m]
+    if not items:
+        return ""
+    lis = "".join(f"<li>{html.escape(m)}</li>" for m in items)
+    return (f'<div class="kam-callout kam-caveats" style="border-left-color:{WARN};background:#fff7ed">'
+            f"<p><b>⚠ {label('caveats', language)}</b></p><ul>{lis}</ul></div>")
+
+
+def caveats(messages: Iterable[str], language: str) -> None:
+    """Show the caveats (e.g. from :func:`captured`) in a visible warning box; nothing when empty."""
+    box = caveats_html(messages, language)
+    if box:
+        display(HTML(box))
+
+
+def heading(key: str, language: str, level: int = 2, *, note_text: str | None = None,
+            **fields: object) -> None:
+    """Show a section heading and its note: ``note_text`` when given (e.g. from
+    :func:`kamreport.report.narrative.pyramid_note`), else the label ``<key>_note`` when there is
+    one. Heading and note are filled from ``fields`` (``t=thresholds``, ``vif=``; the stars'
+    legend is always there): a placeholder without a field raises KeyError."""
+    fields = {"stars": stars_legend(), **fields}
+    display(Markdown(f"{'#' * level} {label_from(key, language, fields)}"))
+    text_ = note_text if note_text is not None else note(key, language, **fields)
+    if text_ is not None:
+        display(Markdown(text_))
 
 
 def text(markdown: str) -> None:
@@ -49,6 +118,13 @@ def text(markdown: str) -> None:
 def callout(markdown_html: str) -> None:
     """Show a highlighted box (executive summary, key takeaway)."""
     display(HTML(f'<div class="kam-callout">{markdown_html}</div>'))
+
+
+def table(frame) -> None:
+    """Show a table (DataFrame or Styler) with the report's pandas display options, set only
+    while it is rendered (:data:`DISPLAY_OPTIONS`)."""
+    with pd.option_context(*[x for kv in DISPLAY_OPTIONS.items() for x in kv]):
+        display(frame)
 
 
 def show(fig: plt.Figure, *, dpi: int = 150) -> None:

@@ -12,18 +12,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from kamreport.report.labels import code_label, label, translate_columns  # noqa: F401 - label: notebook 03
-from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, finish, report_style
+from kamreport.report.labels import code_label, currency_word, label, money, translate_columns  # noqa: F401 - label: notebook 03
+from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, figure_axes, finish, report_style
 
 _CLASS_COLORS = {"true": GOOD, "latent": ACCENT, "spurious": WARN, "none": MUTED,
                  "core": GOOD, "at_risk": BAD, "grow": ACCENT, "maintain": MUTED}
 
 
-def money(value: float, currency: str, language: str) -> str:
-    """A money amount with its ISO currency code: 'CNY 1,234,567' / '1,234,567 CNY'."""
+def _money(value: float, currency: str, language: str) -> str:
+    """:func:`~kamreport.report.labels.money`, with a dash for a missing amount."""
     if value is None or not np.isfinite(value):
         return "–"
-    return f"{value:,.0f} {currency}" if language == "zh" else f"{currency} {value:,.0f}"
+    return money(value, currency, language)
 
 
 def _styled(frame: pd.DataFrame, formats: dict[str, str]) -> "pd.io.formats.style.Styler":
@@ -44,12 +44,11 @@ def summary_text(review, value, language: str, currency: str) -> str:
     """The executive summary, computed from the review and the value analysis."""
     loyalty = review.loyalty_summary
     at_risk = review.at_risk if review.at_risk is not None else pd.DataFrame()
-    return label("review_summary_text", language).format(
-        n_accounts=len(review.lifecycle),
+    return label("review_summary_text", language, n_accounts=len(review.lifecycle),
         n_true=int(loyalty.loc["true", "n_accounts"]) if loyalty is not None and "true" in loyalty.index else 0,
         true_revenue=float(loyalty.loc["true", "share_revenue"]) if loyalty is not None and "true" in loyalty.index else 0.0,
         n_at_risk=len(at_risk),
-        at_risk_value=money(float(at_risk["value_at_stake"].sum()) if len(at_risk) else 0.0, currency, language),
+        at_risk_value=_money(float(at_risk["value_at_stake"].sum()) if len(at_risk) else 0.0, currency, language),
         n_decline=int((review.lifecycle["stage"] == "decline").sum()),
     )
 
@@ -57,7 +56,7 @@ def summary_text(review, value, language: str, currency: str) -> str:
 def loyalty_chart(inputs: pd.DataFrame, classes: pd.Series, language: str, *, ax: plt.Axes | None = None) -> plt.Figure:
     """Attitudinal (x) against behavioural (y) loyalty per account, coloured by class, with the cuts."""
     with report_style():
-        fig, ax = plt.subplots(figsize=(7.5, 4.4)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (7.5, 4.4))
         frame = inputs.join(classes.rename("cls"), how="inner").dropna()
         for cls, part in frame.groupby("cls", observed=True):
             ax.scatter(part["attitude"], part["behaviour"], s=18, alpha=0.75, color=_CLASS_COLORS.get(cls, MUTED),
@@ -70,14 +69,13 @@ def loyalty_chart(inputs: pd.DataFrame, classes: pd.Series, language: str, *, ax
         ax.set_ylabel(label("behaviour", language))
         ax.legend(frameon=False, fontsize=9, loc="lower right")
         counts = classes.value_counts()
-        return finish(fig, ax, label("loyalty_chart_title", language), label("loyalty_chart_takeaway", language).format(
-            n_true=int(counts.get("true", 0)), n_spurious=int(counts.get("spurious", 0))))
+        return finish(fig, ax, label("loyalty_chart_title", language), label("loyalty_chart_takeaway", language, n_true=int(counts.get("true", 0)), n_spurious=int(counts.get("spurious", 0))))
 
 
 def grid_chart(grid: pd.DataFrame, language: str, currency: str, *, ax: plt.Axes | None = None) -> plt.Figure:
     """Account satisfaction (x) against value (y, log scale), coloured by grid cell."""
     with report_style():
-        fig, ax = plt.subplots(figsize=(7.5, 4.4)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (7.5, 4.4))
         frame = grid.dropna(subset=["satisfaction", "value", "cell"])
         frame = frame[frame["value"] > 0]
         for cell, part in frame.groupby("cell"):
@@ -89,11 +87,11 @@ def grid_chart(grid: pd.DataFrame, language: str, currency: str, *, ax: plt.Axes
         if len(frame):  # accounts whose expected value is practically nil sit on the floor
             ax.set_ylim(bottom=max(frame["value"].min(), frame["value"].max() * 1e-4))
         ax.set_xlabel(label("satisfaction_axis", language))
-        ax.set_ylabel(label("grid_value_axis", language).format(currency=currency))
+        ax.set_ylabel(label("grid_value_axis", language, currency=currency_word(currency, language)))
         ax.legend(frameon=False, fontsize=9, loc="lower left")
         n_risk = int((grid["cell"] == "at_risk").sum())
         return finish(fig, ax, label("grid_chart_title", language),
-                      label("grid_chart_takeaway", language).format(n_at_risk=n_risk))
+                      label("grid_chart_takeaway", language, n_at_risk=n_risk))
 
 
 def lifecycle_chart(lifecycle: pd.DataFrame, language: str, *, ax: plt.Axes | None = None) -> plt.Figure:
@@ -101,20 +99,20 @@ def lifecycle_chart(lifecycle: pd.DataFrame, language: str, *, ax: plt.Axes | No
     order = ["exploration", "build_up", "maturity", "decline"]
     counts = lifecycle["stage"].value_counts().reindex(order, fill_value=0)
     with report_style():
-        fig, ax = plt.subplots(figsize=(7.5, 3.2)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (7.5, 3.2))
         bars = ax.bar([code_label(s, language) for s in order], counts.to_numpy(),
                       color=[ACCENT, GOOD, ACCENT, BAD])
         ax.bar_label(bars, fontsize=9)
         ax.set_ylabel(label("n_accounts", language))
         share = counts["decline"] / max(counts.sum(), 1)
         return finish(fig, ax, label("lifecycle_chart_title", language),
-                      label("lifecycle_chart_takeaway", language).format(share_decline=share))
+                      label("lifecycle_chart_takeaway", language, share_decline=share))
 
 
 def kano_chart(kano: pd.DataFrame, names: dict[str, str], language: str, *, ax: plt.Axes | None = None) -> plt.Figure:
     """The Better–Worse diagram: |Worse| (x) against Better (y), quadrants at 0.5."""
     with report_style():
-        fig, ax = plt.subplots(figsize=(7.5, 4.4)) if ax is None else (ax.figure, ax)
+        fig, ax = figure_axes(ax, (7.5, 4.4))
         x, y = kano["worse"].abs(), kano["better"]
         ax.scatter(x, y, color=ACCENT, s=30)
         for attribute, xi, yi in zip(kano.index, x, y):
@@ -144,13 +142,13 @@ def at_risk_table(at_risk: pd.DataFrame, language: str, currency: str, names: di
     for c in out.columns:
         if c.startswith("driver_"):
             out[c] = out[c].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
-    heads = {"value_at_stake": label("value_at_stake", language).format(currency=currency),
+    heads = {"value_at_stake": label("value_at_stake", language, currency=currency_word(currency, language)),
              "satisfaction": label("satisfaction", language)}
     for c in out.columns:
         if c.startswith("driver_"):
-            heads[c] = label("driver", language).format(k=c.split("_")[1])
+            heads[c] = label("driver", language, k=c.split("_")[1])
         elif c.startswith("gap_"):
-            heads[c] = label("gap", language).format(k=c.split("_")[1])
+            heads[c] = label("gap", language, k=c.split("_")[1])
     out = out.rename(columns=heads)
     formats = {heads["value_at_stake"]: "{:,.0f}", heads["satisfaction"]: "{:.1f}"}
     formats |= {h: "{:+.1f}" for c, h in heads.items() if c.startswith("gap_")}
@@ -203,18 +201,17 @@ def cards_html(cards: pd.DataFrame, language: str, currency: str, names: dict[st
             title = f"{account_names[account]} · {account}"
         must = [kano_names.get(a, a) for a in (row["must_be"] or ())]
         lines = [
-            label("card_satisfaction", language).format(value=num(row["satisfaction"], ".1f"),
+            label("card_satisfaction", language, value=num(row["satisfaction"], ".1f"),
                                                         tier_mean=num(row["satisfaction_tier_mean"], ".1f"),
                                                         n=num(row["n_respondents"], ".0f")),
-            label("card_value", language).format(clv=money(row["clv"], currency, language),
+            label("card_value", language, clv=_money(row["clv"], currency, language),
                                                  p_alive=num(row["p_alive"], ".2f")),
-            label("card_loyalty", language).format(loyalty=code_label(row["loyalty"], language),
+            label("card_loyalty", language, loyalty=code_label(row["loyalty"], language),
                                                    stage=code_label(row["stage"], language)),
-            label("card_driver", language).format(driver=names.get(row["weakest_driver"], row["weakest_driver"]),
+            label("card_driver", language, driver=names.get(row["weakest_driver"], row["weakest_driver"]),
                                                   gap=num(row["weakest_driver_gap"], "+.1f")),
-            label("card_must_be", language).format(
-                attributes=label("list_separator", language).join(must) or label("none_listed", language)),
-            label("card_level", language).format(level=code_label(row["relationship_level"], language),
+            label("card_must_be", language, attributes=label("list_separator", language).join(must) or label("none_listed", language)),
+            label("card_level", language, level=code_label(row["relationship_level"], language),
                                                  action=code_label(row["next_action"], language)),
         ]
         items = "".join(f"<li>{html.escape(str(line))}</li>" for line in lines)
@@ -231,7 +228,7 @@ def kano_names(codebook, language: str) -> dict[str, str]:
 def lifecycle_rule(review, language: str) -> str:
     """The lifecycle rule in words, with the window and thresholds the review used."""
     thresholds, days = review.thresholds, int(pd.Timedelta(review.window).days)
-    return label("lifecycle_rule", language).format(window=days, min_orders=thresholds.min_orders,
+    return label("lifecycle_rule", language, window=days, min_orders=thresholds.min_orders,
                                                     inactive=f"{thresholds.inactive_windows:g}",
                                                     rise=thresholds.rise, fall=thresholds.fall)
 
@@ -239,15 +236,15 @@ def lifecycle_rule(review, language: str) -> str:
 def key_rule(weights: dict[str, float], directions: dict[str, str], top_n: int, language: str) -> str:
     """The key-account score's rule with its weights (criteria where lower is better marked ↓)."""
     parts = ", ".join(f"{c}{' ↓' if directions.get(c) == 'lower' else ''} {w:.0%}" for c, w in weights.items())
-    return label("key_rule", language).format(weights=parts, top_n=top_n)
+    return label("key_rule", language, weights=parts, top_n=top_n)
 
 
 def stability_text(sensitivity: pd.DataFrame, top_n: int, language: str) -> str:
     """How stable the top list is when each weight moves ±20 %."""
-    return label("min_overlap", language).format(top_n=top_n, overlap=float(sensitivity["overlap"].min()))
+    return label("min_overlap", language, top_n=top_n, overlap=float(sensitivity["overlap"].min()))
 
 
 def skipped_text(review, part: str, language: str) -> str:
     """Why a part of the review was left out (the survey's reason when the whole survey was)."""
     reason = review.skipped.get(part) or review.skipped.get("survey", "")
-    return label("skipped", language).format(reason=reason)
+    return label("skipped", language, reason=reason)

@@ -8,9 +8,14 @@ from kamreport.report.labels import label, translate_columns
 
 
 def styled(df: pd.DataFrame, language: str = "zh", *, percent: tuple[str, ...] = (),
-           decimals: int = 2, integers: tuple[str, ...] = ("n", "items", "respondents", "accounts", "rows", "columns"),
-           hide_index: bool = False) -> "pd.io.formats.style.Styler":
-    """A Styler with translated column names, percentages and fixed decimals."""
+           decimals: int = 2,
+           integers: tuple[str, ...] = ("n", "items", "respondents", "accounts", "rows", "columns"),
+           hide_index: bool = False, **fields: object) -> pd.io.formats.style.Styler:
+    """A Styler with translated column names, percentages and fixed decimals.
+
+    ``fields`` fill the headers' placeholders (``currency=``, ``unit=``: see
+    :func:`kamreport.report.labels.translate_columns`).
+    """
     out = df.copy()
     fmt = {}
     for col in out.columns:
@@ -20,20 +25,22 @@ def styled(df: pd.DataFrame, language: str = "zh", *, percent: tuple[str, ...] =
             fmt[col] = "{:,.0f}"
         elif pd.api.types.is_float_dtype(out[col]):
             fmt[col] = f"{{:.{decimals}f}}"
-    names = dict(zip(out.columns, translate_columns(out.columns, language)))
+    names = dict(zip(out.columns, translate_columns(out.columns, language, **fields)))
     out = out.rename(columns=names)
-    out.index.names = translate_columns([n for n in out.index.names], language) if any(out.index.names) else out.index.names
+    if any(out.index.names):
+        out.index.names = translate_columns(list(out.index.names), language, **fields)
     sty = out.style.format({names[k]: v for k, v in fmt.items()}, na_rep="–")
     return sty.hide(axis="index") if hide_index else sty
 
 
-def verdict(values: pd.Series, threshold: float, language: str = "zh", *, higher_is_better: bool = True) -> pd.Series:
+def verdict(values: pd.Series, threshold: float, language: str = "zh", *,
+            higher_is_better: bool = True) -> pd.Series:
     """'pass'/'fail' (translated) against ``threshold``; NaN stays empty."""
     ok = values >= threshold if higher_is_better else values < threshold
     return ok.map({True: label("pass", language), False: label("fail", language)}).where(values.notna(), "")
 
 
-def path_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+def path_table(pls, names: dict[str, str], language: str = "zh") -> pd.io.formats.style.Styler:
     """Structural paths: coefficient, bootstrap SE, t, p, CI, stars and f²."""
     from kamreport.report.style import stars
 
@@ -51,13 +58,13 @@ def path_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.forma
     return styled(out, language, decimals=3, hide_index=True)
 
 
-def r2_table(pls, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+def r2_table(pls, names: dict[str, str], language: str = "zh") -> pd.io.formats.style.Styler:
     out = pd.DataFrame({"construct": [names.get(c, c) for c in pls.r2.index], "r2": pls.r2.to_numpy(),
                         "r2_adj": pls.r2_adj.reindex(pls.r2.index).to_numpy()})
     return styled(out, language, decimals=3, hide_index=True)
 
 
-def reliability_table(quality, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+def reliability_table(quality, names: dict[str, str], language: str = "zh") -> pd.io.formats.style.Styler:
     """Reliability and convergent validity per construct; the verdict is "pass" when every
     required check of ``quality.checks`` for the construct passes (the rule the summary uses)."""
     rel = quality.reliability.copy()
@@ -68,11 +75,12 @@ def reliability_table(quality, names: dict[str, str], language: str = "zh") -> "
     ]
     rel.index = [names.get(c, c) for c in rel.index]
     rel.index.name = "construct"
-    return styled(rel[["items", "alpha", "alpha_std", "rho_a", "rho_c", "ave", "verdict"]], language, decimals=3)
+    cols = ["items", "alpha", "alpha_std", "rho_a", "rho_c", "ave", "verdict"]
+    return styled(rel[cols], language, decimals=3)
 
 
 def matrix_table(matrix: pd.DataFrame, names: dict[str, str], language: str = "zh", *,
-                 threshold: float | None = None) -> "pd.io.formats.style.Styler":
+                 threshold: float | None = None) -> pd.io.formats.style.Styler:
     """A construct × construct matrix (HTMT, Fornell–Larcker); cells above ``threshold`` in red."""
     m = matrix.rename(index=names, columns=names)
     sty = m.style.format("{:.3f}", na_rep="")
@@ -81,41 +89,52 @@ def matrix_table(matrix: pd.DataFrame, names: dict[str, str], language: str = "z
     return sty
 
 
-def index_table(index: pd.DataFrame, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
-    cols = [c for c in ("construct", "n", "index", "ci_low", "ci_high", "boot_ci_low", "boot_ci_high") if c in index]
+def index_table(index: pd.DataFrame, names: dict[str, str],
+                language: str = "zh") -> pd.io.formats.style.Styler:
+    cols = [c for c in ("construct", "n", "index", "ci_low", "ci_high", "boot_ci_low", "boot_ci_high")
+            if c in index]
     out = index[cols].copy()
     out["construct"] = out["construct"].map(lambda c: names.get(c, c))
     return styled(out, language, decimals=1, hide_index=True)
 
 
-def change_table(change: pd.DataFrame, names: dict[str, str], language: str = "zh") -> "pd.io.formats.style.Styler":
+def change_table(change: pd.DataFrame, names: dict[str, str],
+                 language: str = "zh") -> pd.io.formats.style.Styler:
     out = change[["construct", "n_before", "n_after", "index_before", "index_after", "change", "p_value",
                   "ci_low", "ci_high"]].copy()
     out["construct"] = out["construct"].map(lambda c: names.get(c, c))
     return styled(out, language, decimals=2, integers=("n_before", "n_after"), hide_index=True)
 
 
-def actions_table(actions: pd.DataFrame, language: str = "zh") -> "pd.io.formats.style.Styler":
-    out = actions[["priority", "construct_label", "item", "question", "importance", "performance", "potential"]]
+def actions_table(actions: pd.DataFrame, language: str = "zh") -> pd.io.formats.style.Styler:
+    out = actions[["priority", "construct_label", "item", "question", "importance", "performance",
+                   "potential"]]
     out = out.rename(columns={"construct_label": "construct"})
     return styled(out, language, decimals=2, integers=("priority",), hide_index=True)
 
 
-def fit_table(fit: dict, language: str = "zh") -> "pd.io.formats.style.Styler":
-    """CB-SEM fit indices with the usual cut-offs (Hu & Bentler 1999)."""
-    rules = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
+#: Cut-offs of the CB-SEM fit indices (Hu & Bentler 1999): index -> (cut-off, higher is better).
+FIT_CUTOFFS = {"cfi": (0.95, True), "tli": (0.95, True), "rmsea": (0.06, False), "srmr": (0.08, False)}
+
+
+def fit_table(fit: dict, language: str = "zh") -> pd.io.formats.style.Styler:
+    """CB-SEM fit indices with the usual cut-offs (:data:`FIT_CUTOFFS`, Hu & Bentler 1999)."""
+    rules = FIT_CUTOFFS
     rows = []
-    for key in ("n", "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "aic", "bic"):
+    for key in ("n", "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr",
+                "aic", "bic"):
         if key in fit:
             cut = rules.get(key)
-            ok = "" if cut is None else label("pass", language) if (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0]) else label("fail", language)
+            good = cut is not None and (fit[key] >= cut[0] if cut[1] else fit[key] <= cut[0])
+            ok = "" if cut is None else label("pass" if good else "fail", language)
             rows.append({"criterion": key.upper().replace("_", " "), "value": fit[key],
-                         "threshold": "" if cut is None else ("≥ " if cut[1] else "≤ ") + str(cut[0]), "verdict": ok})
+                         "threshold": "" if cut is None else ("≥ " if cut[1] else "≤ ") + str(cut[0]),
+                         "verdict": ok})
     return styled(pd.DataFrame(rows), language, decimals=3, hide_index=True)
 
 
 def vif_table(vif: pd.DataFrame, names: dict[str, str], language: str = "zh", *,
-              threshold: float = 5.0) -> "pd.io.formats.style.Styler":
+              threshold: float = 5.0) -> pd.io.formats.style.Styler:
     """Collinearity: VIF of each predictor of an endogenous construct (and of formative items)."""
     out = pd.DataFrame({
         "construct": [names.get(c, c) for c in vif["construct"]],
