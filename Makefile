@@ -40,7 +40,6 @@ $(STAMP): pyproject.toml | system-deps
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name kamreport --display-name "kamreport (venv)" >/dev/null
-	$(BIN)/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

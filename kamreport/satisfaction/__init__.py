@@ -22,6 +22,15 @@ _API = {
     "index_scores": "index",
     "index_change": "index",
     "ipma": "importance",
+    "modification_indices": "modindices",
+    "measurement_invariance": "invariance",
+    "InvarianceResult": "invariance",
+    "pls_predict": "predict",
+    "PredictResult": "predict",
+    "pls_mga": "mga",
+    "MgaResult": "mga",
+    "micom": "compositeinvariance",
+    "MicomResult": "compositeinvariance",
 }
 
 __all__ = sorted(_API)

@@ -237,10 +237,15 @@ def quality(data: pd.DataFrame, spec: ModelSpec, pls: PlsResult | None = None, *
     Examples
     --------
     >>> from kamreport.satisfaction import ecsi
-    >>> mobi = pd.read_csv("../shared/reference/mobi/mobi.csv")          # doctest: +SKIP
-    >>> q = quality(mobi, ecsi())                                        # doctest: +SKIP
-    >>> q.reliability[["alpha_std", "rho_a", "rho_c", "ave"]].round(3)   # doctest: +SKIP
-    >>> q.checks[~q.checks.passed]                                       # doctest: +SKIP
+    >>> mobi = pd.read_csv("../shared/reference/mobi/mobi.csv")
+    >>> q = quality(mobi, ecsi())
+    >>> q.reliability.loc[["Quality", "Loyalty"], ["alpha_std", "rho_a", "rho_c", "ave"]].round(3)
+                 alpha_std  rho_a  rho_c    ave
+    construct
+    Quality          0.877  0.884  0.905  0.577
+    Loyalty          0.472  0.746  0.722  0.517
+    >>> sorted(set(q.checks.loc[~q.checks.passed & (q.checks.level == "required"), "subject"]))[:3]
+    ['Expectation', 'Image', 'Image~Quality']
     """
     if pls is None:
         pls = fit_pls(data, spec)

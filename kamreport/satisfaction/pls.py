@@ -193,6 +193,9 @@ def fit_pls(
     weights, loadings and total effects to ~1e-8 and takes about 0.3 s.
     """
     plsinput.check_options(weighting, missing, ci, alpha, tol, max_iter, bootstrap)
+    if not spec.paths:
+        raise InputError("the model has no structural path; PLS-SEM needs at least one 'Target ~ Source' "
+                         "line (fit a measurement-only model with fit_cbsem)")
     case_w = plsinput.case_weights(data, weights)
     codes, labels = plsinput.clusters(data, cluster)
     x, replaced = plsinput.item_matrix(data, spec, missing, case_w)

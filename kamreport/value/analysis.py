@@ -45,6 +45,7 @@ class ValueAnalysis:
     observation_end: pd.Timestamp
     holdout_end: pd.Timestamp
     months: int
+    at_risk_p_alive: float = 0.5          # the P(alive) below which a top-tier account is at risk
     spend_model_error: str | None = None
 
 
@@ -105,5 +106,6 @@ def analyse_value(tx: pd.DataFrame, *, observation_end=None, holdout_end=None, f
         # an account whose returns exceed its purchases holds no share of revenue (not an error)
         concentration=concentration(summary, by="total_revenue", negative="clip"), migration=tier_migration(before, after),
         bgnbd_calibration=bg_cal, holdout=holdout_table(bg_cal, calibration), bgnbd=bg, gamma_gamma=gg,
-        values=values, observation_end=start, holdout_end=end, months=months, spend_model_error=gg_error,
+        values=values, observation_end=start, holdout_end=end, months=months, at_risk_p_alive=at_risk_p_alive,
+        spend_model_error=gg_error,
     )
