@@ -32,7 +32,7 @@ from kamreport.satisfaction import bootstrap as boot
 from kamreport.satisfaction.compositeinvariance import micom
 from kamreport.satisfaction.mga import pls_mga
 from kamreport.satisfaction.predict import pls_predict
-from kamreport.satisfaction.spec import ecsi
+from kamreport.satisfaction.presets import ecsi
 
 MOBI = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mobi" / "mobi.csv"
 

@@ -29,6 +29,15 @@ class Inputs:
     transactions: pd.DataFrame | None = None
     accounts: pd.DataFrame | None = None
 
+    @property
+    def account_column(self) -> str | None:
+        """The survey's account column when every respondent names an account, else None: the
+        bootstrap then resamples whole accounts (several respondents of one account are not
+        independent)."""
+        key = self.params.data.account_key
+        survey = self.survey
+        return key if survey is not None and key in survey.columns and survey[key].notna().all() else None
+
     def describe(self) -> pd.DataFrame:
         """One row per data source: what it is, where it came from (no password), rows, columns."""
         rows = []

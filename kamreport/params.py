@@ -91,6 +91,9 @@ class ModelOptions(_Strict):
     bootstrap: int = Field(default=1000, le=100_000)   # 0 = none, else at least 100 (see below)
     target: str = "Satisfaction"
     cbsem: bool = True                   # also fit the covariance-based model and show its fit
+    cbsem_estimator: Literal["ML", "MLR"] = "MLR"   # MLR: robust to non-normal (Likert) answers
+    compare: bool = True                 # invariance and multi-group paths across wave and segment
+    permutations: int = Field(default=1000, ge=100, le=100_000)   # for the multi-group test
 
     @field_validator("bootstrap")
     @classmethod

@@ -312,22 +312,97 @@ LABELS: dict[str, dict[str, str]] = {
               "against that day. Cleaning record:"},
     "method_text": {
         "zh": "样本 n = {n}；缺失值处理：{rule}（涉及 {replaced} 个单元格）；内部权重方案：{weighting}；"
-              "自助法重抽样 {boot} 次；算法{converged}（{iterations} 次迭代）。"
-              "置信区间与检验把受访者视为相互独立；同一客户有多位受访者时，区间会略偏窄。",
+              "自助法重抽样 {boot} 次；算法{converged}（{iterations} 次迭代）。{resampling}",
         "en": "n = {n}; missing values: {rule} ({replaced} cells); inner weighting: {weighting}; {boot} "
-              "bootstrap resamples; the algorithm {converged} after {iterations} iterations. Intervals and "
-              "tests treat respondents as independent; with several respondents per account they are "
-              "somewhat too narrow."},
+              "bootstrap resamples; the algorithm {converged} after {iterations} iterations. {resampling}"},
+    "resampling_cluster": {
+        "zh": "同一客户的多位受访者不相互独立：自助法按客户整体重抽样（{clusters} 个客户），置信区间与检验据此计算。",
+        "en": "Respondents of one account are not independent: the bootstrap resamples whole accounts "
+              "({clusters} accounts), and the intervals and tests come from those resamples."},
+    "resampling_rows": {
+        "zh": "置信区间与检验把受访者视为相互独立（数据中没有客户列）。",
+        "en": "Intervals and tests treat respondents as independent (the data has no account column)."},
     "missing_mean": {"zh": "均值替代", "en": "mean replacement"},
     "missing_pairwise": {"zh": "成对删除", "en": "pairwise deletion"},
     "missing_error": {"zh": "不允许缺失", "en": "none allowed"},
     "converged": {"zh": "已收敛", "en": "converged"},
     "not_converged": {"zh": "未收敛", "en": "did NOT converge"},
     "cbsem_text": {
-        "zh": "极大似然估计采用成列删除：n = {n}（{dropped} 位受访者因缺答被排除；PLS "
-              "使用全部样本并以均值替代）。优化器：{solver}。",
-        "en": "Maximum likelihood with listwise deletion: n = {n} ({dropped} respondents with missing "
-              "answers left out; PLS uses everyone, with mean replacement). Optimizer: {solver}."},
+        "zh": "估计方法：{estimator}；缺失值：{missing}。使用 n = {n} 位受访者（{dropped} 位被排除）。优化器：{solver}。",
+        "en": "Estimator: {estimator}; missing answers: {missing}. n = {n} respondents used ({dropped} left out). "
+              "Optimizer: {solver}."},
+    "estimator_ML": {"zh": "极大似然（ML）", "en": "maximum likelihood (ML)"},
+    "estimator_MLR": {"zh": "稳健极大似然（MLR：Huber-White 标准误，Yuan-Bentler 校正 χ²；李克特量表非正态）",
+                      "en": "robust maximum likelihood (MLR: Huber-White standard errors, Yuan-Bentler scaled χ²; "
+                            "Likert answers are not normal)"},
+    "cbsem_missing_fiml": {"zh": "全信息极大似然（FIML），保留有缺答的受访者", "en": "full-information ML (FIML), keeping respondents with missing answers"},
+    "cbsem_missing_listwise": {"zh": "成列删除", "en": "listwise deletion"},
+    "cbsem_missing_error": {"zh": "不允许缺失", "en": "none allowed"},
+    "modindices": {"zh": "模型修正建议（修正指数）", "en": "What would improve the fit (modification indices)"},
+    "modindices_note": {"zh": "修正指数最大的五项：放开该参数后 χ² 约可降低的数值。仅在有理论依据时采纳。",
+                        "en": "The five largest modification indices: about how much χ² would drop if the "
+                              "parameter were freed. Adopt one only when theory supports it."},
+    "mi_reading_~~": {"zh": "允许 {lhs} 与 {rhs} 的误差相关，χ² 约降低 {mi:.1f}",
+                      "en": "letting the errors of {lhs} and {rhs} correlate would improve χ² by about {mi:.1f}"},
+    "mi_reading_=~": {"zh": "让 {rhs} 同时测量 {lhs}，χ² 约降低 {mi:.1f}",
+                      "en": "letting {rhs} also measure {lhs} would improve χ² by about {mi:.1f}"},
+    "mi_reading_~": {"zh": "增加路径 {rhs} → {lhs}，χ² 约降低 {mi:.1f}",
+                     "en": "adding the path {rhs} → {lhs} would improve χ² by about {mi:.1f}"},
+    "reading": {"zh": "解读", "en": "Reading"},
+    "mi": {"zh": "修正指数", "en": "MI"},
+    "epc": {"zh": "预期参数变化", "en": "EPC"},
+    "sepc_all": {"zh": "标准化 EPC", "en": "Standardized EPC"},
+    "compare": {"zh": "{what}之间可比吗？驱动因素有差异吗？", "en": "Can {what} be compared, and do the drivers differ?"},
+    "invariance_text": {
+        "zh": "测量不变性（{groups}）：{verdict}",
+        "en": "Measurement invariance across {groups}: {verdict}"},
+    "invariance_scalar": {"zh": "标量不变性成立，各组的指数与均值可以直接比较。",
+                          "en": "scalar invariance holds: the groups' indices and means can be compared directly."},
+    "invariance_metric": {"zh": "度量不变性成立（标量不变性不成立）：可比较各组的路径关系，指数水平的差异需谨慎解读。",
+                          "en": "metric invariance holds (scalar does not): the groups' relationships can be "
+                                "compared; differences in index levels need care."},
+    "invariance_configural": {"zh": "仅形态不变性成立：各组的指数不可直接比较。",
+                              "en": "only configural invariance holds: the groups' indices are not comparable."},
+    "invariance_failed": {"zh": "无法检验（{reason}）。", "en": "not tested ({reason})."},
+    "model_step": {"zh": "模型", "en": "Model"},
+    "step_configural": {"zh": "形态不变", "en": "configural"},
+    "step_metric": {"zh": "度量不变（载荷相等）", "en": "metric (equal loadings)"},
+    "step_scalar": {"zh": "标量不变（截距相等）", "en": "scalar (equal intercepts)"},
+    "chi2_diff": {"zh": "Δχ²", "en": "Δχ²"},
+    "df_diff": {"zh": "Δdf", "en": "Δdf"},
+    "p_diff": {"zh": "Δχ² 的 p 值", "en": "p of Δχ²"},
+    "delta_cfi": {"zh": "ΔCFI", "en": "ΔCFI"},
+    "delta_rmsea": {"zh": "ΔRMSEA", "en": "ΔRMSEA"},
+    "mga_text": {"zh": "多群组分析（置换检验，Holm 校正）：{found}", "en": "Multi-group analysis (permutation test, Holm-adjusted): {found}"},
+    "mga_none": {"zh": "没有在校正后仍显著的路径差异。", "en": "no path difference survives the adjustment."},
+    "mga_some": {"zh": "{k} 项路径差异在校正后仍显著（见下表）。", "en": "{k} path difference(s) survive the adjustment (table below)."},
+    "mga_failed": {"zh": "无法比较（{reason}）。", "en": "not compared ({reason})."},
+    "group_1": {"zh": "组 1", "en": "Group 1"},
+    "group_2": {"zh": "组 2", "en": "Group 2"},
+    "estimate_1": {"zh": "组 1 系数", "en": "Coefficient 1"},
+    "estimate_2": {"zh": "组 2 系数", "en": "Coefficient 2"},
+    "difference": {"zh": "差异", "en": "Difference"},
+    "p_adjusted": {"zh": "校正 p 值", "en": "Adjusted p"},
+    "predict": {"zh": "预测能力（PLSpredict）", "en": "Predictive power (PLSpredict)"},
+    "predict_text": {
+        "zh": "10 折交叉验证：{better} / {total} 个题项的 PLS 预测误差低于线性回归基准，预测能力判定为：{verdict}。",
+        "en": "10-fold cross-validation: PLS predicts {better} of {total} items better than the linear-model "
+              "benchmark; predictive power: {verdict}."},
+    "predict_high": {"zh": "高", "en": "high"}, "predict_medium": {"zh": "中", "en": "medium"},
+    "predict_low": {"zh": "低", "en": "low"}, "predict_none": {"zh": "无", "en": "none"},
+    "q2_predict": {"zh": "Q²predict", "en": "Q²predict"},
+    "n_better": {"zh": "优于基准的题项", "en": "Items beating LM"},
+    "mediation": {"zh": "中介效应", "en": "Mediation"},
+    "mediation_note": {"zh": "每一条间接路径的自助法估计、置信区间与类型（Zhao, Lynch & Chen 2010）。",
+                       "en": "Every specific indirect effect with its bootstrap interval and type (Zhao, Lynch & Chen 2010)."},
+    "via": {"zh": "路径", "en": "Route"},
+    "mediation_type": {"zh": "类型", "en": "Type"},
+    "direct": {"zh": "直接效应", "en": "Direct effect"},
+    "med_complementary": {"zh": "互补型中介", "en": "complementary mediation"},
+    "med_competitive": {"zh": "竞争型中介", "en": "competitive mediation"},
+    "med_indirect-only": {"zh": "完全中介（仅间接）", "en": "indirect-only (full) mediation"},
+    "med_direct-only": {"zh": "无中介（仅直接）", "en": "direct-only (no mediation)"},
+    "med_no effect": {"zh": "无效应", "en": "no effect"},
     "money": {"zh": "{amount} {currency}", "en": "{currency} {amount}"},
     # separators of lists inside sentences
     "sep_list": {"zh": "、", "en": ", "},

@@ -151,14 +151,18 @@ def method_notes(analysis, language: str = "zh") -> str:
 
 def _method_text(analysis, language: str) -> str:
     pls = analysis.pls
+    clusters = getattr(pls, "cluster", None)
+    resampling = (label("resampling_cluster", language, clusters=int(pd.Series(clusters).nunique()))
+                  if clusters is not None else label("resampling_rows", language))
     return label("method_text", language, n=pls.n, rule=label(f"missing_{pls.missing}", language),
                  replaced=int(pls.missing_replaced.sum()), weighting=pls.weighting,
                  boot=pls.bootstrap.n_resamples if pls.bootstrap is not None else 0,
                  converged=label("converged" if pls.converged else "not_converged", language),
-                 iterations=pls.iterations)
+                 iterations=pls.iterations, resampling=resampling)
 
 
 def cbsem_note(result, language: str = "zh") -> str:
-    """The CB-SEM sample: listwise deletion can leave far fewer respondents than PLS used."""
-    return label("cbsem_text", language, n=result.fit.get("n"), dropped=getattr(result, "n_dropped", 0),
-                 solver=result.solver)
+    """Which estimator ran, how missing answers were handled and how many respondents it used."""
+    return label("cbsem_text", language, estimator=label(f"estimator_{result.estimator}", language),
+                 missing=label(f"cbsem_missing_{result.missing}", language),
+                 n=int(result.n_used), dropped=int(result.n_dropped), solver=result.solver)

@@ -9,7 +9,7 @@ package; this module only chains them with the report's parameters, so notebooks
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -69,6 +69,12 @@ class SatisfactionAnalysis:
     cbsem: object | None = None
     cbsem_error: str | None = None
     notes: tuple[str, ...] = ()           # caveats raised while computing (e.g. negative outer weights)
+    cluster: str | None = None            # the bootstrap resampled whole values of this column
+    modindices: pd.DataFrame | None = None    # CB-SEM modification indices, largest first
+    invariance: dict = field(default_factory=dict)   # wave/segment column -> InvarianceResult or error text
+    mga: dict = field(default_factory=dict)          # wave/segment column -> MgaResult or error text
+    predict: object | None = None         # PredictResult (PLSpredict, 10 folds)
+    predict_error: str | None = None
 
 
 def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: ModelSpec | None = None,
@@ -76,7 +82,8 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
                          seed: int | None = 2026, target: str = "Satisfaction", segment: str | None = None,
                          wave: str | None = None, waves: Sequence | None = None, cbsem: bool = False,
                          cluster: str | None = None, weights: str | None = None,
-                         progress: bool = False) -> SatisfactionAnalysis:
+                         cbsem_estimator: str = "MLR", compare: bool = True, permutations: int = 1000,
+                         predict: bool = True, progress: bool = False) -> SatisfactionAnalysis:
     """Run the satisfaction analysis.
 
     Parameters
@@ -93,6 +100,11 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
     cluster : column of the account each respondent answers for: the bootstrap (paths and
         indices) resamples whole accounts, so the intervals are not too narrow
     weights : column of survey weights (weighted PLS and indices)
+    cbsem_estimator : "ML" or "MLR" (robust to non-normal Likert answers); respondents with
+        missing answers are kept by FIML whenever a model item has a missing answer
+    compare : for the wave and the segment: measurement invariance (CB-SEM ladder) and the
+        multi-group comparison of the paths (PLS-MGA, ``permutations`` shuffles)
+    predict : PLSpredict (10 folds, 1 repetition) for the verdict on predictive power
     """
     spec = check_model(survey, codebook, spec=spec, preset=preset, target=target)
     pls = fit_pls(survey, spec, weighting=weighting, bootstrap=bootstrap, seed=seed, progress=progress,
@@ -104,14 +116,29 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
         present = sorted(survey[wave].dropna().unique())
         before, after = (waves or (present[0], present[-1]))
         change = index_change(survey, spec, pls, wave=wave, before=before, after=after, scale=scale)
-    cb_result, cb_error = None, None
+    cb_result, cb_error, modindices = None, None, None
     if cbsem:
         from kamreport.satisfaction.cbsem import fit_cbsem
 
+        from kamreport.satisfaction.modindices import modification_indices
+
+        missing = "fiml" if survey[list(spec.items)].isna().any().any() else "listwise"
         try:
-            cb_result = fit_cbsem(survey, spec)
+            cb_result = fit_cbsem(survey, spec, estimator=cbsem_estimator, missing=missing)
+            modindices = modification_indices(cb_result)
         except KamreportError as exc:  # reported in the report, never silently dropped
             cb_error = str(exc)
+    invariance, mga = {}, {}
+    for column in dict.fromkeys(c for c in (wave, segment) if c and compare):
+        invariance[column], mga[column] = _compare(survey, spec, column, permutations, seed)
+    predicted, predict_error = None, None
+    if predict:
+        from kamreport.satisfaction.predict import pls_predict
+
+        try:
+            predicted = pls_predict(survey, spec, folds=10, repetitions=1, seed=seed or 1, weighting=weighting)
+        except KamreportError as exc:
+            predict_error = str(exc)
     quality_result = quality(survey, spec, pls)
     overall = index_scores(survey, spec, pls, scale=scale)
     by_construct = ipma(survey, spec, pls, target=target, scale=scale)
@@ -121,5 +148,30 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
     return SatisfactionAnalysis(
         spec=spec, pls=pls, quality=quality_result, index=overall, index_by_segment=by_segment,
         index_change=change, ipma=by_construct, ipma_items=by_item, target=target, segment=segment, wave=wave,
-        cbsem=cb_result, cbsem_error=cb_error, notes=notes,
+        cbsem=cb_result, cbsem_error=cb_error, notes=notes, cluster=cluster, modindices=modindices,
+        invariance=invariance, mga=mga, predict=predicted, predict_error=predict_error,
     )
+
+
+def cfa_spec(spec: ModelSpec) -> ModelSpec:
+    """The measurement part of ``spec`` alone (all constructs correlated): the model whose
+    invariance across groups says whether their indices can be compared."""
+    lines = [f"{c.name} {'=~' if c.mode == 'A' else '<~'} {' + '.join(c.items)}" for c in spec.constructs]
+    return ModelSpec.from_text("\n".join(lines))
+
+
+def _compare(survey: pd.DataFrame, spec: ModelSpec, column: str, permutations: int, seed: int | None):
+    """Measurement invariance (CB-SEM) and PLS-MGA across the groups of ``column``; each an
+    error text instead when the data cannot support it (a group too small, one group only)."""
+    from kamreport.satisfaction.invariance import measurement_invariance
+    from kamreport.satisfaction.mga import pls_mga
+
+    try:
+        ladder = measurement_invariance(survey, cfa_spec(spec), group=column)
+    except KamreportError as exc:
+        ladder = str(exc)
+    try:
+        groups = pls_mga(survey, spec, group=column, method="permutation", n=permutations, seed=seed or 1)
+    except KamreportError as exc:
+        groups = str(exc)
+    return ladder, groups

@@ -10,8 +10,9 @@ from scipy import stats
 from kamreport.errors import InputError
 from kamreport.satisfaction.compositeinvariance import MicomResult, micom
 from kamreport.satisfaction.pls import fit_pls
-from kamreport.satisfaction.spec import ModelSpec, ecsi
+from kamreport.satisfaction.presets import ecsi
 
+from kamreport.satisfaction.spec import ModelSpec
 SPEC = ModelSpec.from_text("X =~ x1 + x2 + x3; Y =~ y1 + y2; Y ~ X")
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import seminr
 
 from kamreport.satisfaction.mga import bootstrap_indices
-from kamreport.satisfaction.spec import ecsi
+from kamreport.satisfaction.presets import ecsi
 
 HERE = Path(__file__).resolve().parent
 MOBI = HERE.parents[2].parent / "shared" / "reference" / "mobi" / "mobi.csv"
