@@ -62,12 +62,35 @@ class _Loaded:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    _refuse_mixed_encodings(raw, name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: text is neither UTF-8 nor GBK; save the file as UTF-8 CSV") from None
+
+
+def _refuse_mixed_encodings(raw: bytes, name: str) -> None:
+    """A file that is not UTF-8 as a whole but has many UTF-8 lines (rows appended from another
+    export): decoding it as GBK would turn those lines into mojibake, silently."""
+    utf8, other = [], []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
             continue
-    raise InputError(f"{name}: text is neither UTF-8 nor GBK; save the file as UTF-8 CSV")
+        try:
+            line.decode("utf-8")
+            utf8.append(number)
+        except UnicodeDecodeError:
+            other.append(number)
+    if other and len(utf8) > 0.1 * (len(utf8) + len(other)):
+        def lines(numbers: list[int]) -> str:
+            more = f" and {len(numbers) - MAX_ROWS_SHOWN} more" if len(numbers) > MAX_ROWS_SHOWN else ""
+            return ", ".join(map(str, numbers[:MAX_ROWS_SHOWN])) + more
+        raise InputError(f"{name}: mixes text encodings: lines {lines(utf8)} are UTF-8, lines {lines(other)} are not "
+                         "(GBK?); save the whole file in one encoding, UTF-8")
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
