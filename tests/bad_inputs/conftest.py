@@ -115,6 +115,19 @@ def fake_notebooks(folder: Path, source: str) -> Path:
 
 
 @pytest.fixture()
+def notebooks(tmp_path, monkeypatch):
+    """``install(source)``: stand-in report notebooks for this test, in-process and for workers."""
+    from kamreport.report import render
+
+    def install(source: str) -> Path:
+        folder = fake_notebooks(tmp_path / "notebooks", source)
+        monkeypatch.setenv("KAMREPORT_NOTEBOOKS", str(folder))
+        monkeypatch.setattr(render, "NOTEBOOK_DIR", folder)
+        return folder
+    return install
+
+
+@pytest.fixture()
 def tiny_disk(tmp_path):
     """A 64 KiB tmpfs (root only): writes fail with ENOSPC once it is full; unmounted afterwards."""
     mount = tmp_path / "tiny"
