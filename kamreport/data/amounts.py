@@ -24,7 +24,8 @@ CURRENCIES = {
 }
 _MARK = "|".join(sorted(map(lambda m: m.replace("$", r"\$"), CURRENCIES), key=len, reverse=True))
 _PATTERN = (rf"^(?P<open>\()?\s*(?P<sign>[-+−])?\s*(?P<pre>{_MARK})?\s*(?P<sign2>[-+−])?\s*"
-            rf"(?P<num>\d[\d.,'’ \u00a0\u202f\u2009]*\d|\d)\s*(?P<post>{_MARK})?\s*(?P<tail>-)?\s*(?P<close>\))?$")
+            r"(?P<num>\d[\d.,'’ \u00a0\u202f\u2009]*\d|\d)\s*"
+            rf"(?P<post>{_MARK})?\s*(?P<tail>-)?\s*(?P<close>\))?$")
 _SPACES = r"['’ \u00a0\u202f\u2009]"
 
 
@@ -57,7 +58,8 @@ def parse_numbers(values: pd.Series, *, delimiter: str | None, where: Callable[[
     >>> s = pd.Series(["1,234.50", "$12.00", "(3.5)", "7"])
     >>> v, counts = parse_numbers(s, delimiter=",", where=str, name="x.csv", column="amount")
     >>> v.tolist(), counts
-    ([1234.5, 12.0, -3.5, 7.0], {'thousands_separators': 1, 'currency_symbols': 1, 'accounting_negatives': 1, 'currency': 'USD'})
+    ([1234.5, 12.0, -3.5, 7.0], {'thousands_separators': 1, 'currency_symbols': 1,
+    'accounting_negatives': 1, 'currency': 'USD'})
     """
     if pd.api.types.is_numeric_dtype(values) or not len(values):
         return values, {}
@@ -120,8 +122,9 @@ def _decimal_mark(num: pd.Series, text: pd.Series, delimiter: str | None, where,
         says_comma &= False   # decimal commas are not recognised in a comma-separated file
     if says_comma.any() and says_point.any():
         i, j = says_point[says_point].index[0], says_comma[says_comma].index[0]
-        raise InputError(f"{name}: column {column!r} mixes decimal points ({text[i]!r} at {where(pd.Index([i]))}) "
-                         f"and decimal commas ({text[j]!r} at {where(pd.Index([j]))}); export the numbers in one style")
+        raise InputError(f"{name}: column {column!r} mixes decimal points ({text[i]!r} at "
+                         f"{where(pd.Index([i]))}) and decimal commas ({text[j]!r} at "
+                         f"{where(pd.Index([j]))}); export the numbers in one style")
     if says_comma.any():
         return ","
     if says_point.any() or delimiter != ";":
@@ -130,8 +133,9 @@ def _decimal_mark(num: pd.Series, text: pd.Series, delimiter: str | None, where,
     if unclear.any():
         idx = unclear[unclear].index
         shown = ", ".join(repr(v) for v in text[idx[:3]])
-        raise InputError(f"{name}: column {column!r} has numbers whose separator may be thousands or decimal at "
-                         f"{where(idx)} ({shown}) in a ';'-separated file; export them with two decimals "
+        raise InputError(f"{name}: column {column!r} has numbers whose separator may be thousands or "
+                         f"decimal at {where(idx)} ({shown}) in a ';'-separated file; export them with two "
+                         "decimals "
                          "(1.234,00) or without thousands separators")
     return "."
 

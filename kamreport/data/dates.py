@@ -90,7 +90,8 @@ def parse_dates(values: pd.Series, *, date_format: str | None, where: Callable[[
     serial = whole & numeric.between(*EXCEL_SERIALS) & excel
     bad = pd.Series(False, index=values.index)
     if compact.any():
-        parsed = pd.to_datetime(numeric[compact].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
+        compact_text = numeric[compact].astype("int64").astype(str)
+        parsed = pd.to_datetime(compact_text, format="%Y%m%d", errors="coerce")
         bad[parsed.index] |= parsed.isna()
         out[parsed.index] = parsed
         counts["%Y%m%d"] = int(compact.sum())
@@ -139,7 +140,8 @@ def _refuse_unparsed(bad: pd.Series, values: pd.Series, where, name: str, column
         return
     index = bad[bad].index
     shown = ", ".join(repr(v) for v in values.loc[index[:3]])
-    raise InputError(f"{name}: column {column!r} has values that are not {wanted} at {where(index)} ({shown}); "
+    raise InputError(f"{name}: column {column!r} has values that are not {wanted} at {where(index)} "
+                     f"({shown}); "
                      "correct them or pass date_format= (e.g. '%d/%m/%Y')")
 
 
@@ -163,7 +165,8 @@ def future_dates(dates: pd.Series, today: pd.Timestamp | None = None) -> pd.Seri
 
     Examples
     --------
-    >>> future_dates(pd.Series(pd.to_datetime(["2024-01-01", "2031-05-01"])), pd.Timestamp("2026-12-02")).tolist()
+    >>> dates = pd.Series(pd.to_datetime(["2024-01-01", "2031-05-01"]))
+    >>> future_dates(dates, pd.Timestamp("2026-12-02")).tolist()
     [False, True]
     """
     today = (today or pd.Timestamp.today()).normalize()

@@ -35,8 +35,10 @@ def raise_schema_error(exc: pa.errors.SchemaErrors, loaded, types: dict[str, str
     if check == "column_in_dataframe":
         missing = fc.loc[fc["check"] == check, "failure_case"].tolist()
         available = ", ".join(map(str, loaded.frame.columns[:12]))
-        what = f"column {missing[0]!r} is" if len(missing) == 1 else f"columns {', '.join(map(repr, missing))} are"
-        raise InputError(f"{loaded.name}: required {what} missing (columns present: {available}); rename the column or fix the codebook/parameters")
+        what = (f"column {missing[0]!r} is" if len(missing) == 1
+                else f"columns {', '.join(map(repr, missing))} are")
+        raise InputError(f"{loaded.name}: required {what} missing (columns present: {available}); "
+                         "rename the column or fix the codebook/parameters")
     rows = fc[(fc["column"] == column) & (fc["check"].astype(str) == check)]
     indices = [i for i in rows["index"] if i is not None and not pd.isna(i)]
     values = ", ".join(repr(v) for v in list(dict.fromkeys(rows["failure_case"].tolist()))[:3])
@@ -44,8 +46,12 @@ def raise_schema_error(exc: pa.errors.SchemaErrors, loaded, types: dict[str, str
     if check.startswith(("coerce_dtype", "dtype")):
         dtype = check.split("'")[1] if "'" in check else ""
         wanted = types.get(column) or _DTYPE_WORDS.get(dtype, dtype or "another type")
-        raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted}{where} ({values}); correct them or mark them missing")
+        raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted}{where} "
+                         f"({values}); correct them or mark them missing")
     if check.startswith(("in_range", "greater", "less")):
-        raise InputError(f"{loaded.name}: column {column!r} has values outside {(ranges or {}).get(column, check)}{where} ({values}); recode them or declare them as missing codes in the codebook")
+        allowed = (ranges or {}).get(column, check)
+        raise InputError(f"{loaded.name}: column {column!r} has values outside {allowed}{where} ({values}); "
+                         "recode them or declare them as missing codes in the codebook")
     what, fix = _CHECK_TEXT.get(check.split("(")[0], (f"fails check {check}", "correct the values"))
-    raise InputError(f"{loaded.name}: column {column!r} {what}{where}" + (f" ({values})" if check != "not_nullable" else "") + f"; {fix}")
+    shown = f" ({values})" if check != "not_nullable" else ""
+    raise InputError(f"{loaded.name}: column {column!r} {what}{where}{shown}; {fix}")

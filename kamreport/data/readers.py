@@ -19,7 +19,8 @@ from kamreport.data.sources import _Loaded, as_id, load_table
 from kamreport.errors import InputError
 
 
-def read_survey(source, codebook: Codebook, *, table: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
+def read_survey(source, codebook: Codebook, *, table: str | None = None,
+                sheet: str | int | None = None) -> pd.DataFrame:
     """Read survey answers and validate them against ``codebook``.
 
     "No answer" texts (N/A, 不适用, ...) and missing codes become NA, reverse-coded items are
@@ -55,11 +56,13 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None, sheet: 
     loaded = load_table(source, table=table, sheet=sheet)
     frame = loaded.frame.copy()
     if frame.empty:
-        raise InputError(f"{loaded.name}: no data rows (columns: {_names(frame)}); the survey needs at least one respondent")
+        raise InputError(f"{loaded.name}: no data rows (columns: {_names(frame)}); the survey needs at least "
+                         "one respondent")
     cleaning: dict = {}
     frame = _respondent_ids(frame, codebook, cleaning)
     answer_cols = [c for c in (*codebook.items, *codebook.kano_columns) if c in frame.columns]
-    numbers = [*answer_cols, *(c for c, k in codebook.columns.items() if k in ("int", "float") and c in frame.columns)]
+    numeric_cols = [c for c, k in codebook.columns.items() if k in ("int", "float") and c in frame.columns]
+    numbers = [*answer_cols, *numeric_cols]
     frame, texts = missing_texts(frame, answer_cols)
     if texts:
         cleaning["missing_texts"] = texts
@@ -167,7 +170,8 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
 
     Examples
     --------
-    >>> tx = pd.DataFrame({"acct": ["A", "B"], "day": ["2024-01-02", "05.01.2024"], "value": ["$10", "1,020.5"]})
+    >>> tx = pd.DataFrame({"acct": ["A", "B"], "day": ["2024-01-02", "05.01.2024"],
+    ...                    "value": ["$10", "1,020.5"]})
     >>> out = read_transactions(tx, customer="acct", date="day", amount="value")
     >>> out["amount"].tolist(), out.attrs["cleaning"]["date_formats"]
     ([10.0, 1020.5], {'ISO8601': 1, '%d.%m.%Y': 1})
@@ -177,7 +181,8 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
     wanted = {"customer": customer, "date": date, "amount": amount}
     for role, col in wanted.items():
         if col not in frame.columns:
-            raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: {_names(frame)}); "
+            raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: "
+                             f"{_names(frame)}); "
                              f"pass {role}=<column name>")
     if frame.empty:
         raise InputError(f"{loaded.name}: no data rows; the transactions file needs at least one order")
@@ -201,13 +206,16 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
     future = future_dates(canonical["date"])
     if future.any():
         shown = ", ".join(repr(str(v)) for v in frame.loc[future[future].index[:3], date])
-        raise InputError(f"{loaded.name}: column {date!r} has dates after today ({pd.Timestamp.today():%Y-%m-%d}) "
-                         f"at {loaded.rows(future[future].index)} ({shown}); correct them (a typo in the year?) "
+        raise InputError(f"{loaded.name}: column {date!r} has dates after today "
+                         f"({pd.Timestamp.today():%Y-%m-%d}) at {loaded.rows(future[future].index)} "
+                         f"({shown}); "
+                         "correct them (a typo in the year?) "
                          "or drop those rows")
     canonical["customer_id"] = canonical["customer_id"].astype(str)
     canonical.attrs["cleaning"] = {
         "date_formats": formats, **{f"amount_{k}": v for k, v in counts.items()},
-        "amount_negative": int((canonical["amount"] < 0).sum()), "amount_zero": int((canonical["amount"] == 0).sum()),
+        "amount_negative": int((canonical["amount"] < 0).sum()),
+        "amount_zero": int((canonical["amount"] == 0).sum()),
     }
     return canonical
 

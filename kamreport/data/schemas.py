@@ -113,8 +113,7 @@ class Codebook(_Strict):
         for key in ("values", "value_labels"):
             table = raw.get(key)
             if isinstance(table, dict):
-                raw[key] = {str(col): ({_value_key(k): str(v) for k, v in m.items()} if isinstance(m, dict) else m)
-                            for col, m in table.items()}
+                raw[key] = {str(col): _value_table(m) for col, m in table.items()}
         return raw
 
     @model_validator(mode="after")
@@ -200,7 +199,8 @@ class Codebook(_Strict):
         get = meta.get if isinstance(meta, dict) else lambda key: getattr(meta, key, None)
         texts = {k: v for k, v in (get("column_names_to_labels") or {}).items() if v}
         items = {
-            code: spec.model_copy(update={"zh": spec.zh or texts.get(code, ""), "en": spec.en or texts.get(code, "")})
+            code: spec.model_copy(update={"zh": spec.zh or texts.get(code, ""),
+                                          "en": spec.en or texts.get(code, "")})
             for code, spec in self.items.items()
         }
         found = {str(col): {_value_key(k): str(v) for k, v in labels.items()}
@@ -232,6 +232,11 @@ class Codebook(_Strict):
         keys = values.map(_value_key, na_action="ignore")
         translated = keys.map(mapping)
         return translated.where(translated.notna(), values).rename(values.name)
+
+
+def _value_table(mapping):
+    """A ``values`` entry with text keys and labels (anything else is left for pydantic to refuse)."""
+    return {_value_key(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else mapping
 
 
 def _value_key(value) -> str:

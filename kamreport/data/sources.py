@@ -49,10 +49,6 @@ class _Loaded:
             return f"row {index + 2}"
         return f"row {index + 1}"
 
-    def where(self, indices) -> str:
-        """Same as :meth:`rows`: the callable the converters of dates and numbers are given."""
-        return self.rows(indices)
-
     def rows(self, indices) -> str:
         idx = sorted({int(i) for i in indices})
         shown = ", ".join(self.row_label(i).split()[1] for i in idx[:MAX_ROWS_SHOWN])
@@ -89,8 +85,8 @@ def _refuse_mixed_encodings(raw: bytes, name: str) -> None:
         def lines(numbers: list[int]) -> str:
             more = f" and {len(numbers) - MAX_ROWS_SHOWN} more" if len(numbers) > MAX_ROWS_SHOWN else ""
             return ", ".join(map(str, numbers[:MAX_ROWS_SHOWN])) + more
-        raise InputError(f"{name}: mixes text encodings: lines {lines(utf8)} are UTF-8, lines {lines(other)} are not "
-                         "(GBK?); save the whole file in one encoding, UTF-8")
+        raise InputError(f"{name}: mixes text encodings: lines {lines(utf8)} are UTF-8, lines {lines(other)} "
+                         "are not (GBK?); save the whole file in one encoding, UTF-8")
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -117,9 +113,11 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     except pd.errors.ParserError as exc:
         # pandas says e.g. "Error tokenizing data. C error: Expected 5 fields in line 7, saw 6"
         detail = str(exc).strip().splitlines()[-1].split("C error: ")[-1]
-        raise InputError(f"{path}: malformed CSV ({detail}); fix that line's number of fields or quote values containing {delimiter!r}") from None
+        raise InputError(f"{path}: malformed CSV ({detail}); fix that line's number of fields or quote "
+                         f"values containing {delimiter!r}") from None
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty; it needs a header line and at least one data row") from None
+        raise InputError(f"{path}: the file is empty; it needs a header line and at least one data "
+                         "row") from None
     return frame, delimiter
 
 
@@ -133,7 +131,8 @@ def _read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
                 raise InputError(f"{path}: holds tables {tables}; pass table=<name> to choose one")
             table = tables[0]
         if table not in tables:
-            raise InputError(f"{path}: no table {table!r} (tables: {', '.join(tables) or 'none'}); fix table=")
+            known = ", ".join(tables) or "none"
+            raise InputError(f"{path}: no table {table!r} (tables: {known}); fix table=")
         return con.execute(f'select * from "{table}"').df()
 
 
@@ -149,7 +148,8 @@ def _read_sql(url: str, table: str | None) -> pd.DataFrame:
             columns = [d.name for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
     except psycopg.Error as exc:
-        raise InputError(f"{redact_url(url)}: {first_line(exc)}; check the URL, the server and table={table!r}") from None
+        raise InputError(f"{redact_url(url)}: {first_line(exc)}; check the URL, the server and "
+                         f"table={table!r}") from None
 
 
 def redact_url(url: str) -> str:
@@ -209,7 +209,8 @@ def resolve_source(source, *, table: str | None = None) -> SourceRef:
     text = str(source)
     if text.startswith(SQL_SCHEMES):
         if not table:
-            raise InputError(f"{redact_url(text)}: no table= given; a database source needs table=<name>; fix: name the table")
+            raise InputError(f"{redact_url(text)}: no table= given; a database source needs table=<name>; "
+                             "fix: name the table")
         return SourceRef("sql", text, f"{redact_url(text)} table {table}", table)
     path = Path(text)
     lower = path.name.lower()

@@ -16,8 +16,15 @@ import pandas as pd
 import pytest
 import yaml
 
-BLOCKS = {"Image": "IMAG", "Expectation": "CUEX", "Quality": "PERQ", "Value": "PERV",
-          "Satisfaction": "CUSA", "Complaints": "CUSCO", "Loyalty": "CUSL"}
+BLOCKS = {
+    "Image": "IMAG",
+    "Expectation": "CUEX",
+    "Quality": "PERQ",
+    "Value": "PERV",
+    "Satisfaction": "CUSA",
+    "Complaints": "CUSCO",
+    "Loyalty": "CUSL",
+}
 
 
 @dataclass
@@ -76,8 +83,12 @@ def published(reference_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
     survey = pd.read_csv(reference_dir / "mobi" / "mobi.csv")
     survey.insert(0, "respondent_id", [f"R{i:04d}" for i in range(len(survey))])
     survey.insert(1, "region", ["华东", "华南", "华北", "西部", "东北"] * (len(survey) // 5))
-    orders = pd.read_csv(reference_dir / "cdnow" / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                         names=["master", "customer", "date", "cds", "amount"])
+    orders = pd.read_csv(
+        reference_dir / "cdnow" / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["master", "customer", "date", "cds", "amount"],
+    )
     orders = orders[orders["customer"] <= 150].drop(columns="master").reset_index(drop=True)
     return survey, orders
 
@@ -85,16 +96,38 @@ def published(reference_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.fixture()
 def project(tmp_path, published) -> Project:
     survey, orders = published
-    items = {c: {"construct": name} for name, prefix in BLOCKS.items() for c in survey.columns if c.startswith(prefix)}
-    codebook = {"respondent_id": "respondent_id", "scale": {"min": 1, "max": 10}, "items": items,
-                "columns": {"region": "str"}}
-    params = {"title": "Catalogue", "language": "en", "currency": "USD",
-              "notebooks": ["01_satisfaction", "02_customer_value"],
-              "data": {"survey": "survey.csv", "codebook": "codebook.yaml",
-                       "transactions": {"path": "orders.csv", "customer": "customer", "date": "date",
-                                        "amount": "amount"}},
-              "segment": "region", "model": {"bootstrap": 0, "cbsem": False},
-              "value": {"observation_end": "1998-06-30"}, "output": {"dir": "out"}}
+    items = {
+        c: {"construct": name}
+        for name, prefix in BLOCKS.items()
+        for c in survey.columns
+        if c.startswith(prefix)
+    }
+    codebook = {
+        "respondent_id": "respondent_id",
+        "scale": {"min": 1, "max": 10},
+        "items": items,
+        "columns": {"region": "str"},
+    }
+    params = {
+        "title": "Catalogue",
+        "language": "en",
+        "currency": "USD",
+        "notebooks": ["01_satisfaction", "02_customer_value"],
+        "data": {
+            "survey": "survey.csv",
+            "codebook": "codebook.yaml",
+            "transactions": {
+                "path": "orders.csv",
+                "customer": "customer",
+                "date": "date",
+                "amount": "amount",
+            },
+        },
+        "segment": "region",
+        "model": {"bootstrap": 0, "cbsem": False},
+        "value": {"observation_end": "1998-06-30"},
+        "output": {"dir": "out"},
+    }
     p = Project(tmp_path, survey.copy(), orders.copy(), codebook, params)
     p.write()
     return p
@@ -124,6 +157,7 @@ def notebooks(tmp_path, monkeypatch):
         monkeypatch.setenv("KAMREPORT_NOTEBOOKS", str(folder))
         monkeypatch.setattr(render, "NOTEBOOK_DIR", folder)
         return folder
+
     return install
 
 
@@ -132,7 +166,9 @@ def tiny_disk(tmp_path):
     """A 64 KiB tmpfs (root only): writes fail with ENOSPC once it is full; unmounted afterwards."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.fail(f"cannot mount a tmpfs (root needed): {done.stderr.decode().strip()}")
     try:
@@ -146,7 +182,9 @@ def read_only_dir(tmp_path):
     """A read-only tmpfs: even root cannot write into it."""
     mount = tmp_path / "ro"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.fail(f"cannot mount a read-only tmpfs (root needed): {done.stderr.decode().strip()}")
     try:

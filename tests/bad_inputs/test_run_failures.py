@@ -19,8 +19,10 @@ from kamreport.cli import app
 
 pytestmark = pytest.mark.slow
 
-RAISES = ('import pathlib\nif "bad" in pathlib.Path(params_file).name:\n'
-          '    raise RuntimeError("boom in the notebook")\nprint("fine")')
+RAISES = (
+    'import pathlib\nif "bad" in pathlib.Path(params_file).name:\n'
+    '    raise RuntimeError("boom in the notebook")\nprint("fine")'
+)
 DIES = 'import os, pathlib\nif "bad" in pathlib.Path(params_file).name:\n    os._exit(1)\nprint("fine")'
 FINE = 'print("fine")'
 
@@ -29,7 +31,10 @@ def _two_sets(project) -> Path:
     """A folder with good.yaml and bad.yaml (the same valid survey-only parameter set)."""
     folder = project.root / "params"
     folder.mkdir()
-    params = {**project.survey_only(), "data": {k: str(project.root / v) for k, v in project.survey_only()["data"].items()}}
+    params = {
+        **project.survey_only(),
+        "data": {k: str(project.root / v) for k, v in project.survey_only()["data"].items()},
+    }
     project.write_params(params, "params/good.yaml")
     project.write_params(params, "params/bad.yaml")
     return folder
@@ -48,7 +53,9 @@ def _no_partial_files(folder: Path) -> None:
 def test_notebook_that_raises_fails_its_report_only(project, notebooks, tmp_path, jobs):
     notebooks(RAISES)
     out = tmp_path / "reports"
-    result = CliRunner().invoke(app, ["run", str(_two_sets(project)), "--out", str(out), "--run-id", "r1", "-j", str(jobs)])
+    result = CliRunner().invoke(
+        app, ["run", str(_two_sets(project)), "--out", str(out), "--run-id", "r1", "-j", str(jobs)]
+    )
     assert result.exit_code == 1, result.output
     assert "FAILED  bad-01_satisfaction (cell 2): RuntimeError: boom in the notebook" in result.output
     assert "Traceback" not in result.output
@@ -66,7 +73,9 @@ def test_kernel_that_dies_fails_its_report_only(project, notebooks, tmp_path):
     out = tmp_path / "reports"
     result = CliRunner().invoke(app, ["run", str(_two_sets(project)), "--out", str(out), "--run-id", "r1"])
     assert result.exit_code == 1, result.output
-    assert re.search(r"FAILED  bad-01_satisfaction: \w*(DeadKernel|Kernel)\w*: ", result.output), result.output
+    assert re.search(r"FAILED  bad-01_satisfaction: \w*(DeadKernel|Kernel)\w*: ", result.output), (
+        result.output
+    )
     manifest = _manifest(out / "r1")
     assert (manifest["ok"], manifest["failed"]) == (1, 1)
     assert (out / "r1" / "good-01_satisfaction.html").is_file()
@@ -74,41 +83,64 @@ def test_kernel_that_dies_fails_its_report_only(project, notebooks, tmp_path):
 
 
 def test_full_disk_is_one_line_and_leaves_no_partial_files(project, notebooks, tiny_disk):
-    notebooks(FINE + "\nprint('x' * 200_000)")             # an HTML report larger than the 64 KiB disk
-    result = CliRunner().invoke(app, ["run", str(project.write_params(project.survey_only())), "--out",
-                                      str(tiny_disk), "--run-id", "r1"])
+    notebooks(FINE + "\nprint('x' * 200_000)")  # an HTML report larger than the 64 KiB disk
+    result = CliRunner().invoke(
+        app,
+        ["run", str(project.write_params(project.survey_only())), "--out", str(tiny_disk), "--run-id", "r1"],
+    )
     assert result.exit_code == 1 and not isinstance(result.exception, OSError), result.output
-    lines = [line for line in result.output.splitlines() if "No space left on device" in line or "no space" in line]
+    lines = [
+        line for line in result.output.splitlines() if "No space left on device" in line or "no space" in line
+    ]
     assert lines and "Traceback" not in result.output, result.output
     assert not (tiny_disk / "r1" / "p-01_satisfaction.html").exists()
     _no_partial_files(tiny_disk)
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead: render.run_report names the folder and the fix on OSError "
-                   "ENOSPC: 'FAILED  p-01_satisfaction: <run dir>: no space left on device; free space or choose "
-                   "another --out' (today: 'OSError: [Errno 28] No space left on device')")
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs lead: render.run_report names the folder and the fix on OSError "
+    "ENOSPC: 'FAILED  p-01_satisfaction: <run dir>: no space left on device; free space or choose "
+    "another --out' (today: 'OSError: [Errno 28] No space left on device')",
+)
 def test_full_disk_message_names_the_folder_and_the_fix(project, notebooks, tiny_disk):
     notebooks(FINE + "\nprint('x' * 200_000)")
-    result = CliRunner().invoke(app, ["run", str(project.write_params(project.survey_only())), "--out",
-                                      str(tiny_disk), "--run-id", "r1"])
-    assert re.search(rf"FAILED  p-01_satisfaction: {re.escape(str(tiny_disk))}\S*: no space left on device; free "
-                     r"space or choose another --out", result.output), result.output
+    result = CliRunner().invoke(
+        app,
+        ["run", str(project.write_params(project.survey_only())), "--out", str(tiny_disk), "--run-id", "r1"],
+    )
+    assert re.search(
+        rf"FAILED  p-01_satisfaction: {re.escape(str(tiny_disk))}\S*: no space left on device; free "
+        r"space or choose another --out",
+        result.output,
+    ), result.output
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead: run checks that the output folder can be written before "
-                   "running anything: exit 2, 'kamreport: error: <dir>: output folder cannot be written (Read-only "
-                   "file system); choose another --out or output.dir', nothing written")
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs lead: run checks that the output folder can be written before "
+    "running anything: exit 2, 'kamreport: error: <dir>: output folder cannot be written (Read-only "
+    "file system); choose another --out or output.dir', nothing written",
+)
 def test_read_only_output_folder_is_refused_before_running(project, notebooks, read_only_dir):
     notebooks(FINE)
-    result = CliRunner().invoke(app, ["run", str(project.write_params(project.survey_only())), "--out",
-                                      str(read_only_dir / "reports")])
+    result = CliRunner().invoke(
+        app,
+        ["run", str(project.write_params(project.survey_only())), "--out", str(read_only_dir / "reports")],
+    )
     assert result.exit_code == 2, result.output
-    assert re.fullmatch(r"kamreport: error: .*reports: output folder cannot be written \(.*\); choose another --out"
-                        r" or output\.dir\n", result.output), result.output
+    assert re.fullmatch(
+        r"kamreport: error: .*reports: output folder cannot be written \(.*\); choose another --out"
+        r" or output\.dir\n",
+        result.output,
+    ), result.output
 
 
-@pytest.mark.xfail(strict=True, reason="needs lead: run performs every validate check (check_inputs) first and "
-                   "exits 2 with validate's line and nothing written")
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs lead: run performs every validate check (check_inputs) first and "
+    "exits 2 with validate's line and nothing written",
+)
 def test_run_refuses_bad_input_before_writing_anything(project, notebooks, tmp_path):
     notebooks(FINE)
     frame = project.survey.copy()

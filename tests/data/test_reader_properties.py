@@ -18,29 +18,53 @@ from hypothesis import strategies as st
 
 from kamreport.data import Codebook, read_survey, read_transactions
 
-SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d", "%Y年%m月%d日"]
 
 #: pandas reads these texts as missing in a CSV file: an id spelled like that is a blank id
-NA_TEXTS = {"NA", "N/A", "NaN", "nan", "NULL", "null", "None", "n/a", "NAN", "na", "-NaN", "-nan", "<NA>", "inf",
-            "Inf", "INF", "-inf", "-Inf"}
+NA_TEXTS = {
+    "NA",
+    "N/A",
+    "NaN",
+    "nan",
+    "NULL",
+    "null",
+    "None",
+    "n/a",
+    "NAN",
+    "na",
+    "-NaN",
+    "-nan",
+    "<NA>",
+    "inf",
+    "Inf",
+    "INF",
+    "-inf",
+    "-Inf",
+}
 # Ids of digits with leading zeros ("007") lose them in a CSV (read as numbers): a known limitation,
 # see tests/data/test_sources.py::test_zero_padded_ids_keep_their_zeros.
-ids = st.one_of(st.integers(0, 10**9),
-                st.from_regex(r"[A-Za-z][A-Za-z0-9\-_]{0,11}", fullmatch=True).filter(lambda v: v not in NA_TEXTS),
-                st.text("客户甲乙丙丁", min_size=1, max_size=4))
-cents = st.integers(-10**8, 10**8)
+ids = st.one_of(
+    st.integers(0, 10**9),
+    st.from_regex(r"[A-Za-z][A-Za-z0-9\-_]{0,11}", fullmatch=True).filter(lambda v: v not in NA_TEXTS),
+    st.text("客户甲乙丙丁", min_size=1, max_size=4),
+)
+cents = st.integers(-(10**8), 10**8)
 days = st.dates(dt.date(1990, 1, 1), dt.date(2025, 12, 31))
 
 
 @st.composite
 def orders(draw):
     n = draw(st.integers(1, 30))
-    return pd.DataFrame({
-        "acct": draw(st.lists(ids, min_size=n, max_size=n)),
-        "day": draw(st.lists(days, min_size=n, max_size=n)),
-        "value": [c / 100 for c in draw(st.lists(cents, min_size=n, max_size=n))],
-    })
+    return pd.DataFrame(
+        {
+            "acct": draw(st.lists(ids, min_size=n, max_size=n)),
+            "day": draw(st.lists(days, min_size=n, max_size=n)),
+            "value": [c / 100 for c in draw(st.lists(cents, min_size=n, max_size=n))],
+        }
+    )
 
 
 def _id_text(value) -> str:
@@ -50,7 +74,9 @@ def _id_text(value) -> str:
 @SETTINGS
 @given(orders())
 def test_frames_keep_rows_revenue_and_ids_as_text(tx):
-    out = read_transactions(tx.assign(day=pd.to_datetime(tx["day"])), customer="acct", date="day", amount="value")
+    out = read_transactions(
+        tx.assign(day=pd.to_datetime(tx["day"])), customer="acct", date="day", amount="value"
+    )
     assert len(out) == len(tx)
     assert out["amount"].sum() == tx["value"].sum()
     assert out["customer_id"].map(type).eq(str).all()
@@ -58,13 +84,20 @@ def test_frames_keep_rows_revenue_and_ids_as_text(tx):
 
 
 @SETTINGS
-@given(orders(), st.sampled_from([",", ";", "\t"]), st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
-       st.sampled_from(FORMATS), st.booleans())
+@given(
+    orders(),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+    st.sampled_from(FORMATS),
+    st.booleans(),
+)
 def test_csv_round_trips_keep_rows_and_revenue(tx, sep, encoding, fmt, grouped):
     text = tx.assign(day=[d.strftime(fmt) for d in tx["day"]])
-    if grouped:   # thousands separators (and, in a semicolon file, decimal commas) as Excel writes them
-        text["value"] = [f"{v:,.2f}" if sep != ";" else f"{v:,.2f}".replace(",", " ").replace(".", ",")
-                         for v in tx["value"]]
+    if grouped:  # thousands separators (and, in a semicolon file, decimal commas) as Excel writes them
+        text["value"] = [
+            f"{v:,.2f}" if sep != ";" else f"{v:,.2f}".replace(",", " ").replace(".", ",")
+            for v in tx["value"]
+        ]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orders.csv"
         text.to_csv(path, index=False, sep=sep, encoding=encoding)
@@ -76,9 +109,17 @@ def test_csv_round_trips_keep_rows_and_revenue(tx, sep, encoding, fmt, grouped):
     assert sum(out.attrs["cleaning"]["date_formats"].values()) == len(tx)
 
 
-CODEBOOK = Codebook.model_validate({
-    "scale": {"min": 1, "max": 7}, "missing_codes": [99],
-    "items": {"A1": {"construct": "A"}, "A2": {"construct": "A", "reverse": True}, "B1": {"construct": "B"}}})
+CODEBOOK = Codebook.model_validate(
+    {
+        "scale": {"min": 1, "max": 7},
+        "missing_codes": [99],
+        "items": {
+            "A1": {"construct": "A"},
+            "A2": {"construct": "A", "reverse": True},
+            "B1": {"construct": "B"},
+        },
+    }
+)
 
 
 @st.composite
@@ -105,4 +146,4 @@ def test_survey_round_trips_keep_respondents_and_answers(frame, sep, encoding):
             expected = 8 - expected
         np.testing.assert_array_equal(out[item].to_numpy(float), expected.to_numpy(float))
         assert out[item].dtype == np.float64
-    assert out.attrs["cleaning"]["straight_lining"] == 0   # three items: too few to flag anyone
+    assert out.attrs["cleaning"]["straight_lining"] == 0  # three items: too few to flag anyone
