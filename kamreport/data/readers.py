@@ -37,7 +37,8 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
     Returns
     -------
     DataFrame, one row per respondent, the codebook's columns validated. ``attrs["cleaning"]``
-    counts what was converted and flags ``straight_lining`` (respondents), ``constant_items``
+    counts what was converted and flags ``straight_lining`` (respondents; the first 20 ids in
+    ``straight_lining_ids``), ``constant_items``
     and ``extra_columns``; a ``.sav`` survey leaves its SPSS labels in ``attrs["sav_labels"]``
     (for :meth:`Codebook.with_sav_labels`).
 
@@ -102,7 +103,8 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
     straight = straight_liners(frame, items)
     cleaning["straight_lining"] = int(straight.sum())
     if straight.any():
-        cleaning["straight_lining_ids"] = frame.loc[straight, codebook.id_column].astype(str).tolist()
+        # the first few only: attrs are copied with every derived frame, so they stay small
+        cleaning["straight_lining_ids"] = frame.loc[straight, codebook.id_column].astype(str).tolist()[:20]
     cleaning["constant_items"] = constant_items(frame, items)
     known = {codebook.id_column, *items, *codebook.kano_columns, *codebook.columns}
     cleaning["extra_columns"] = [str(c) for c in frame.columns if c not in known]
