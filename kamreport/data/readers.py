@@ -109,6 +109,7 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
     known = {codebook.id_column, *items, *codebook.kano_columns, *codebook.columns}
     cleaning["extra_columns"] = [str(c) for c in frame.columns if c not in known]
     frame.attrs["cleaning"] = cleaning
+    frame.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
     if loaded.meta:
         frame.attrs["sav_labels"] = loaded.meta
     return frame
@@ -219,6 +220,8 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
         "amount_negative": int((canonical["amount"] < 0).sum()),
         "amount_zero": int((canonical["amount"] == 0).sum()),
     }
+    canonical.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
+    canonical.attrs["columns"] = names
     return canonical
 
 

@@ -348,7 +348,8 @@ CASES = [
         lambda p: _survey(p, p.survey.assign(CUSA2=7)),
         2,
         rf"{SV}: item 'CUSA2' has the same answer from every respondent",
-        lead="check_inputs refuses the items in attrs['cleaning']['constant_items'] (exit 2): "
+        lead="check_inputs calls kamreport.data.checks.refuse_constant_items(survey, codebook.items) "
+        "(exit 2): "
         "\"survey.csv: item 'CUSA2' has the same answer from every respondent (7); drop it from the "
         'codebook or the model"',
     ),
@@ -425,7 +426,7 @@ CASES = [
         lambda p: (_money(p, ["¥1,234", "88元"]),),
         2,
         rf"{OR}: column 'amount' is in CNY but currency is USD; set currency: CNY",
-        lead="check_inputs compares transactions.attrs['cleaning']['amount_currency'] with params.currency "
+        lead="check_inputs calls kamreport.data.checks.refuse_other_currency(transactions, params.currency) "
              "(exit 2): "
         "\"orders.csv: column 'amount' is in CNY but currency is USD; set currency: CNY or convert\"",
     ),
@@ -533,7 +534,7 @@ CASES = [
         _order_ids,
         2,
         rf"{OR}: column 'order_no' has order id 'O3' on lines 5, 9 with different values",
-        lead="check_inputs refuses order ids that repeat with different customer/date/amount (exit 2): "
+        lead="check_inputs calls kamreport.data.checks.refuse_reused_order_ids(tx, order_id) (exit 2): "
         "\"orders.csv: column 'order_no' has order id 'O3' on lines 5, 9 with different values; one row per "
         'order, or drop data.transactions.order_id"',
     ),
