@@ -417,7 +417,10 @@ CASES = [
     ),
     Case(
         "orders-yuan-marks",
-        lambda p: _money(p, ["¥1,234", "88元", "RMB 5"]),
+        lambda p: (
+            _money(p, ["¥1,234", "88元", "RMB 5"]),
+            p.write_params({**p.orders_only(), "currency": "CNY"}),
+        ),
         0,
         check=_assert_counts(_cleaning_orders, amount_currency="CNY", amount_currency_symbols=3),
     ),
