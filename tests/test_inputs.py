@@ -50,3 +50,28 @@ def test_check_inputs_refuses_a_model_the_survey_cannot_fit(tmp_path) -> None:
                                                      "model": {"spec": "S =~ S1\nT =~ T1\nT ~ S"}}))
     with pytest.raises(ModelError, match="survey lacks 1 item column.*T1"):
         check_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def test_a_new_users_published_data_loads(tmp_path, reference_dir) -> None:
+    """The stumble of DESIGN.md, replayed: mobi (Tenenhaus et al. 2005) with item columns only and a
+    minimal codebook, CDNOW orders exported with dollar signs and thousands separators."""
+    survey = pd.read_csv(reference_dir / "mobi" / "mobi.csv")
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    blocks = {"IMAG": "Image", "CUEX": "Expectation", "PERQ": "Quality", "PERV": "Value", "CUSA": "Satisfaction",
+              "CUSCO": "Complaints", "CUSL": "Loyalty"}
+    items = {c: {"construct": blocks[c.rstrip("0123456789")]} for c in survey.columns}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump({"scale": {"min": 1, "max": 10}, "items": items}))
+    orders = pd.read_csv(reference_dir / "cdnow" / "CDNOW_sample.txt", sep=r"\s+", header=None,
+                         names=["master", "customer", "date", "cds", "amount"])
+    orders.assign(amount=[f"${v:,.2f}" for v in orders["amount"] * 100]).to_csv(tmp_path / "o.csv", index=False)
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({
+        "title": "t", "language": "en", "currency": "USD", "notebooks": ["01_satisfaction", "02_customer_value"],
+        "data": {"survey": "survey.csv", "codebook": "cb.yaml",
+                 "transactions": {"path": "o.csv", "customer": "customer", "date": "date", "amount": "amount"}}}))
+    inputs = check_inputs(Params.from_file(tmp_path / "p.yaml"))
+    assert inputs.survey["respondent_id"].tolist() == [str(i) for i in range(1, 251)]
+    assert inputs.codebook.labels("en")["Satisfaction"] == "Satisfaction"
+    assert inputs.transactions["amount"].sum() == pytest.approx(orders["amount"].sum() * 100)
+    cleaning = inputs.transactions.attrs["cleaning"]
+    assert cleaning["amount_currency"] == "USD" and cleaning["amount_currency_symbols"] == len(orders)
+    assert cleaning["amount_thousands_separators"] == int((orders["amount"] * 100 >= 1000).sum())

@@ -50,13 +50,15 @@ def join_accounts(frame: pd.DataFrame, accounts: pd.DataFrame, key: str, *, sour
     duplicated = master[key].duplicated(keep=False)
     if duplicated.any():
         rows = ", ".join(str(i + 2) for i in master.index[duplicated][:5])
-        raise InputError(f"{source}: column {key!r} has duplicate account ids at lines {rows}; keep one row per account")
+        raise InputError(f"{source}: column {key!r} has duplicate account ids at lines {rows}; "
+                         "keep one row per account")
     ids = as_id(frame.index.to_series(index=frame.index) if on_index else frame[key])
     if unknown == "error":
         missing = ids[ids.notna() & ~ids.isin(master[key])]
         if len(missing):
             shown = ", ".join(map(str, missing.drop_duplicates().head(5)))
-            raise InputError(f"{source}: {what[0]} account ids {shown} ({len(missing)} {what[1]}) are not in the account "
+            raise InputError(f"{source}: {what[0]} account ids {shown} ({len(missing)} {what[1]}) are not "
+                             "in the account "
                              f"master; add them to {Path(source).name} or fix {key!r}")
     extra = [c for c in master.columns if c not in frame.columns and c != key]
     attributes = master.set_index(key)[extra]

@@ -37,8 +37,10 @@ class Scale(_Strict):
 
 
 class Labels(_Strict):
-    zh: str
-    en: str
+    """A construct's name in each report language; an empty one falls back to the construct's key."""
+
+    zh: str = ""
+    en: str = ""
 
 
 class Item(_Strict):
@@ -64,27 +66,60 @@ class KanoBlock(_Strict):
 class Codebook(_Strict):
     """The survey codebook: items -> constructs, scale, missing codes, reverse coding, Kano pairs.
 
+    The minimal codebook is ``scale`` and ``items: {ITEM: {construct: NAME}}``. Everything else is
+    optional: ``constructs`` (labels; derived from the items, in order of first appearance, when
+    absent), ``zh``/``en`` labels (each falls back on its own to the construct name or item code,
+    or to the SPSS variable label of a ``.sav`` survey, see :meth:`with_sav_labels`),
+    ``respondent_id`` (absent: the survey's ``respondent_id`` column if it has one, else the row
+    number 1..n), ``missing_codes``, ``reverse``, Kano pairs, column types, and ``values``:
+    per column, value -> its English label, for English reports (:meth:`translate`).
+
     Examples
     --------
+    >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 10},
+    ...     "items": {"S1": {"construct": "Sat"}, "S2": {"construct": "Sat"}, "L1": {"construct": "Loy"}}})
+    >>> cb.construct_items(), cb.labels("zh"), cb.respondent_id
+    ({'Sat': ('S1', 'S2'), 'Loy': ('L1',)}, {'Sat': 'Sat', 'Loy': 'Loy'}, None)
     >>> cb = Codebook.model_validate({"respondent_id": "rid", "scale": {"min": 1, "max": 10},
-    ...     "constructs": {"Sat": {"zh": "满意度", "en": "Satisfaction"}},
+    ...     "constructs": {"Sat": {"en": "Satisfaction"}},
     ...     "items": {"S1": {"construct": "Sat"}, "S2": {"construct": "Sat"}}})
-    >>> cb.construct_items()
-    {'Sat': ('S1', 'S2')}
+    >>> cb.labels("en"), cb.labels("zh")
+    ({'Sat': 'Satisfaction'}, {'Sat': 'Sat'})
     """
 
     name: str = "survey"
-    respondent_id: str = "respondent_id"
+    respondent_id: str | None = None
     scale: Scale
     missing_codes: tuple[int, ...] = ()
-    constructs: dict[str, Labels]
+    constructs: dict[str, Labels] = Field(default_factory=dict)
     items: dict[str, Item]
     kano: KanoBlock = KanoBlock()
     columns: dict[str, ColumnType] = Field(default_factory=dict)
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    value_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
     source: str = Field(default="codebook", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, raw):
+        """Constructs from the items when the codebook lists none; value keys as text (YAML 1: x)."""
+        if not isinstance(raw, dict):
+            return raw
+        raw = dict(raw)
+        items = raw.get("items")
+        if raw.get("constructs") is None and isinstance(items, dict):
+            names = [spec.get("construct") for spec in items.values() if isinstance(spec, dict)]
+            raw["constructs"] = {n: {} for n in dict.fromkeys(names) if isinstance(n, str)}
+        for key in ("values", "value_labels"):
+            table = raw.get(key)
+            if isinstance(table, dict):
+                raw[key] = {str(col): _value_table(m) for col, m in table.items()}
+        return raw
 
     @model_validator(mode="after")
     def _consistent(self) -> "Codebook":
+        if not self.items:
+            raise ValueError("the codebook lists no items; add items: {ITEM: {construct: NAME}}")
         for item, spec in self.items.items():
             if spec.construct_name not in self.constructs:
                 raise ValueError(
@@ -107,6 +142,11 @@ class Codebook(_Strict):
         except ValidationError as exc:
             raise InputError(f"{path}: {validation_message(exc)}") from None
 
+    @property
+    def id_column(self) -> str:
+        """The survey column that holds (or will hold) the respondent id."""
+        return self.respondent_id or "respondent_id"
+
     def construct_items(self) -> dict[str, tuple[str, ...]]:
         """Construct name -> its items, in codebook order."""
         return {
@@ -120,11 +160,11 @@ class Codebook(_Strict):
         )
 
     def label(self, construct: str, language: str = "en") -> str:
-        """The construct's name in ``language`` ("zh" or "en"); unknown constructs unchanged."""
+        """The construct's name in ``language`` ("zh" or "en"); its key when none is given."""
         labels = self.constructs.get(construct)
         if labels is None:
             return construct
-        return labels.zh if language == "zh" else labels.en
+        return (labels.zh if language == "zh" else labels.en) or construct
 
     def labels(self, language: str = "en") -> dict[str, str]:
         """Construct -> its name in ``language``, for charts and tables."""
@@ -135,6 +175,75 @@ class Codebook(_Strict):
         spec = self.items.get(item)
         text = (spec.zh if language == "zh" else spec.en) if spec else ""
         return text or item
+
+    def with_sav_labels(self, meta) -> "Codebook":
+        """This codebook with an SPSS file's labels as defaults: variable labels become item texts
+        (both languages) where the codebook gives none, value labels become ``value_labels``
+        of the columns the codebook has none for.
+
+        Parameters
+        ----------
+        meta : pyreadstat's metadata (``read_sav(...)[1]``) or the ``sav_labels`` that
+            :func:`~kamreport.data.read_survey` leaves in ``frame.attrs`` for a ``.sav`` survey:
+            anything with ``column_names_to_labels`` and ``variable_value_labels``
+
+        Examples
+        --------
+        >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 5}, "items": {"Q1": {"construct": "S"}}})
+        >>> meta = {"column_names_to_labels": {"Q1": "Overall satisfaction"},
+        ...         "variable_value_labels": {"region": {1.0: "North", 2.0: "South"}}}
+        >>> sav = cb.with_sav_labels(meta)
+        >>> sav.item_text("Q1", "en"), sav.translate("region", pd.Series([2, 1, 3]), "zh").tolist()
+        ('Overall satisfaction', ['South', 'North', 3])
+        """
+        get = meta.get if isinstance(meta, dict) else lambda key: getattr(meta, key, None)
+        texts = {k: v for k, v in (get("column_names_to_labels") or {}).items() if v}
+        items = {
+            code: spec.model_copy(update={"zh": spec.zh or texts.get(code, ""),
+                                          "en": spec.en or texts.get(code, "")})
+            for code, spec in self.items.items()
+        }
+        found = {str(col): {_value_key(k): str(v) for k, v in labels.items()}
+                 for col, labels in (get("variable_value_labels") or {}).items() if labels}
+        return self.model_copy(update={"items": items, "value_labels": found | dict(self.value_labels)})
+
+    def translate(self, column: str, values: pd.Series, language: str = "en") -> pd.Series:
+        """``values`` of survey/account column ``column`` as a report in ``language`` shows them.
+
+        Coded values get their ``value_labels`` (SPSS value labels) in every language; English
+        reports then apply the codebook's ``values`` translations. Values without an entry are
+        unchanged; a Chinese report shows the data as it is (apart from the code labels).
+
+        Examples
+        --------
+        >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 5}, "items": {"Q1": {"construct": "S"}},
+        ...                               "values": {"region": {"华东": "East China"}}})
+        >>> cb.translate("region", pd.Series(["华东", "华南"]), "en").tolist()
+        ['East China', '华南']
+        >>> cb.translate("region", pd.Series(["华东", "华南"]), "zh").tolist()
+        ['华东', '华南']
+        """
+        mapping = dict(self.value_labels.get(column, {}))
+        if language != "zh":
+            english = self.values.get(column, {})
+            mapping = {k: english.get(v, v) for k, v in mapping.items()} | english
+        if not mapping:
+            return values
+        keys = values.map(_value_key, na_action="ignore")
+        translated = keys.map(mapping)
+        return translated.where(translated.notna(), values).rename(values.name)
+
+
+def _value_table(mapping):
+    """A ``values`` entry with text keys and labels (anything else is left for pydantic to refuse)."""
+    return {_value_key(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else mapping
+
+
+def _value_key(value) -> str:
+    """A value as a lookup key: whole numbers without ``.0`` (SPSS codes are floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 _DTYPE_CHECKS = {
@@ -153,7 +262,7 @@ def survey_schema(codebook: Codebook) -> pa.DataFrameSchema:
     """
     lo, hi = codebook.scale.min, codebook.scale.max
     columns: dict[str, pa.Column] = {
-        codebook.respondent_id: pa.Column(nullable=False, unique=True),
+        codebook.id_column: pa.Column(nullable=False, unique=True),
     }
     for item in codebook.items:
         columns[item] = pa.Column(

@@ -13,13 +13,11 @@ import csv
 import io
 import os
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
-from kamreport.data.schemas import TRANSACTIONS_SCHEMA, Codebook, survey_schema
 from kamreport.errors import InputError, first_line
 
 #: File types by suffix: the ONE table both readers use (pandas here, the engine in
@@ -40,6 +38,8 @@ class _Loaded:
     frame: pd.DataFrame
     name: str          # how the source is named in messages
     kind: str          # csv | xlsx | sav | parquet | duckdb | sql | frame
+    delimiter: str | None = None                        # CSV only
+    meta: dict = field(default_factory=dict)            # .sav only: SPSS variable and value labels
 
     def row_label(self, index: int) -> str:
         """How a user finds data row ``index`` (0-based) in the source."""
@@ -58,12 +58,35 @@ class _Loaded:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    _refuse_mixed_encodings(raw, name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: text is neither UTF-8 nor GBK; save the file as UTF-8 CSV") from None
+
+
+def _refuse_mixed_encodings(raw: bytes, name: str) -> None:
+    """A file that is not UTF-8 as a whole but has many UTF-8 lines (rows appended from another
+    export): decoding it as GBK would turn those lines into mojibake, silently."""
+    utf8, other = [], []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
             continue
-    raise InputError(f"{name}: text is neither UTF-8 nor GBK; save the file as UTF-8 CSV")
+        try:
+            line.decode("utf-8")
+            utf8.append(number)
+        except UnicodeDecodeError:
+            other.append(number)
+    if other and len(utf8) > 0.1 * (len(utf8) + len(other)):
+        def lines(numbers: list[int]) -> str:
+            more = f" and {len(numbers) - MAX_ROWS_SHOWN} more" if len(numbers) > MAX_ROWS_SHOWN else ""
+            return ", ".join(map(str, numbers[:MAX_ROWS_SHOWN])) + more
+        raise InputError(f"{name}: mixes text encodings: lines {lines(utf8)} are UTF-8, lines {lines(other)} "
+                         "are not (GBK?); save the whole file in one encoding, UTF-8")
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -76,7 +99,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return ","
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise InputError(f"{path}: looks like a binary file, not CSV text; export the data as CSV or XLSX")
@@ -86,11 +109,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
     delimiter = _sniff_delimiter(text, path.suffix.lower())
     try:
         # index_col=False: a trailing delimiter must not silently turn column 1 into the index
-        return pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, index_col=False)
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, index_col=False)
     except pd.errors.ParserError as exc:
         # pandas says e.g. "Error tokenizing data. C error: Expected 5 fields in line 7, saw 6"
         detail = str(exc).strip().splitlines()[-1].split("C error: ")[-1]
-        raise InputError(f"{path}: malformed CSV ({detail}); fix that line's number of fields or quote values containing {delimiter!r}") from None
+        raise InputError(f"{path}: malformed CSV ({detail}); fix that line's number of fields or quote "
+                         f"values containing {delimiter!r}") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty; it needs a header line and at least one data "
+                         "row") from None
+    return frame, delimiter
 
 
 def _read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
@@ -103,7 +131,8 @@ def _read_duckdb(path: Path, table: str | None) -> pd.DataFrame:
                 raise InputError(f"{path}: holds tables {tables}; pass table=<name> to choose one")
             table = tables[0]
         if table not in tables:
-            raise InputError(f"{path}: no table {table!r} (tables: {', '.join(tables) or 'none'}); fix table=")
+            known = ", ".join(tables) or "none"
+            raise InputError(f"{path}: no table {table!r} (tables: {known}); fix table=")
         return con.execute(f'select * from "{table}"').df()
 
 
@@ -119,7 +148,8 @@ def _read_sql(url: str, table: str | None) -> pd.DataFrame:
             columns = [d.name for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
     except psycopg.Error as exc:
-        raise InputError(f"{redact_url(url)}: {first_line(exc)}; check the URL, the server and table={table!r}") from None
+        raise InputError(f"{redact_url(url)}: {first_line(exc)}; check the URL, the server and "
+                         f"table={table!r}") from None
 
 
 def redact_url(url: str) -> str:
@@ -179,7 +209,8 @@ def resolve_source(source, *, table: str | None = None) -> SourceRef:
     text = str(source)
     if text.startswith(SQL_SCHEMES):
         if not table:
-            raise InputError(f"{redact_url(text)}: no table= given; a database source needs table=<name>; fix: name the table")
+            raise InputError(f"{redact_url(text)}: no table= given; a database source needs table=<name>; "
+                             "fix: name the table")
         return SourceRef("sql", text, f"{redact_url(text)} table {table}", table)
     path = Path(text)
     lower = path.name.lower()
@@ -243,15 +274,18 @@ def load_table(source, *, table: str | None = None, sheet: str | int | None = No
     path, kind = Path(ref.location), ref.kind
     if not path.is_file():
         raise InputError(f"{path}: a single file is needed here (not a folder or pattern); name one file")
+    delimiter, meta = None, {}
     try:
         if kind == "csv":
-            frame = _read_csv(path)
+            frame, delimiter = _read_csv(path)
         elif kind == "xlsx":
             frame = _read_xlsx(path, sheet)
         elif kind == "sav":
             import pyreadstat
 
-            frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+            frame, sav = pyreadstat.read_sav(str(path), apply_value_formats=False)
+            meta = {"column_names_to_labels": dict(sav.column_names_to_labels or {}),
+                    "variable_value_labels": dict(sav.variable_value_labels or {})}
         elif kind == "parquet":
             frame = pd.read_parquet(path)
         else:
@@ -261,7 +295,7 @@ def load_table(source, *, table: str | None = None, sheet: str | int | None = No
     except Exception as exc:  # a reader library's own error: keep it to one line with the file
         raise InputError(f"{path}: cannot be read as {kind} ({first_line(exc)}); check that the file "
                          f"is a valid {kind} file") from None
-    return _Loaded(frame.reset_index(drop=True), str(path), kind)
+    return _Loaded(frame.reset_index(drop=True), str(path), kind, delimiter, meta)
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -276,68 +310,6 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise
 
 
-_DTYPE_WORDS = {
-    "Int64": "whole numbers", "int64": "whole numbers", "float64": "numbers",
-    "datetime64[ns]": "dates like 2024-03-31", "str": "text",
-}
-
-_CHECK_TEXT = {
-    "column_in_dataframe": ("is missing", "add the column or fix its name"),
-    "not_nullable": ("is empty", "fill in the value or drop the row"),
-    "field_uniqueness": ("has duplicate values", "make each value unique"),
-    "whole_number": ("has non-whole numbers", "answers must be whole scale points"),
-    "finite_amount": ("has implausibly large values", "check the unit and decimal separator"),
-}
-
-
-def _raise_schema_error(exc: pa.errors.SchemaErrors, loaded: _Loaded, types: dict[str, str],
-                        ranges: dict[str, str] | None = None) -> None:
-    """Turn pandera's failure table into one line: source, column, rows, what is expected.
-
-    ``types``: column -> the values it takes, in words ("numbers (scale 1–10)"); ``ranges``:
-    column -> its allowed range, in words ("the scale 1–10").
-    """
-    fc = exc.failure_cases
-    fc = fc[~fc["failure_case"].astype(str).str.startswith("TypeError(")]  # echoes of a failed coerce
-    first = fc.iloc[0]
-    column, check = first["column"], str(first["check"])
-    if check == "column_in_dataframe":
-        missing = fc.loc[fc["check"] == check, "failure_case"].tolist()
-        available = ", ".join(map(str, loaded.frame.columns[:12]))
-        what = f"column {missing[0]!r} is" if len(missing) == 1 else f"columns {', '.join(map(repr, missing))} are"
-        raise InputError(f"{loaded.name}: required {what} missing (columns present: {available}); rename the column or fix the codebook/parameters")
-    rows = fc[(fc["column"] == column) & (fc["check"].astype(str) == check)]
-    indices = [i for i in rows["index"] if i is not None and not pd.isna(i)]
-    values = ", ".join(repr(v) for v in list(dict.fromkeys(rows["failure_case"].tolist()))[:3])
-    where = f" at {loaded.rows(indices)}" if indices else ""
-    if check.startswith(("coerce_dtype", "dtype")):
-        dtype = check.split("'")[1] if "'" in check else ""
-        wanted = types.get(column) or _DTYPE_WORDS.get(dtype, dtype or "another type")
-        raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted}{where} ({values}); correct them or mark them missing")
-    if check.startswith(("in_range", "greater", "less")):
-        raise InputError(f"{loaded.name}: column {column!r} has values outside {(ranges or {}).get(column, check)}{where} ({values}); recode them or declare them as missing codes in the codebook")
-    what, fix = _CHECK_TEXT.get(check.split("(")[0], (f"fails check {check}", "correct the values"))
-    raise InputError(f"{loaded.name}: column {column!r} {what}{where}" + (f" ({values})" if check != "not_nullable" else "") + f"; {fix}")
-
-
-def _parse_dates(values: pd.Series, date_format: str | None, loaded: _Loaded, column: str) -> pd.Series:
-    """Dates parsed strictly: ISO 8601 (or YYYYMMDD integers) unless ``date_format`` is given, so
-    that 05/02/2024 is never silently read month-first. Unparseable values: one-line error."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    if date_format is None and pd.api.types.is_integer_dtype(values):
-        date_format = "%Y%m%d"
-    text = values.astype("string").str.strip()
-    parsed = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
-    bad = parsed.isna() & text.notna() & (text != "")
-    if bad.any():
-        shown = ", ".join(repr(v) for v in values[bad].head(3))
-        wanted = f"in format {date_format!r}" if date_format else "ISO dates like 2024-03-31"
-        raise InputError(f"{loaded.name}: column {column!r} has values that are not {wanted} at "
-                         f"{loaded.rows(bad[bad].index)} ({shown}); correct them or pass date_format= (e.g. '%d/%m/%Y')")
-    return parsed
-
-
 def as_id(values: pd.Series) -> pd.Series:
     """Customer ids as stripped strings; whole floats (ints read with blanks) lose their ``.0``."""
     if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
@@ -345,97 +317,11 @@ def as_id(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip()
 
 
-def read_survey(source, codebook: Codebook, *, table: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read survey answers and validate them against ``codebook``.
+def __getattr__(name: str):
+    """``read_survey`` and ``read_transactions`` live in :mod:`kamreport.data.readers`; the old
+    import path ``kamreport.data.sources`` keeps working."""
+    if name in ("read_survey", "read_transactions"):
+        from kamreport.data import readers
 
-    Missing codes become NA, reverse-coded items are reflected (``min + max - x``), items and
-    Kano answers are float64, the other codebook columns get their declared types.
-
-    Parameters
-    ----------
-    source : path, ``postgresql://`` URL or DataFrame
-    codebook : the survey's :class:`Codebook`
-    table, sheet : table name (DuckDB file, database) or sheet (XLSX)
-
-    Returns
-    -------
-    DataFrame, one row per respondent, the codebook's columns validated.
-
-    Raises
-    ------
-    InputError
-        one line naming the source, column, first offending rows and the fix.
-    """
-    loaded = load_table(source, table=table, sheet=sheet)
-    frame = loaded.frame.copy()
-    if frame.empty:
-        raise InputError(f"{loaded.name}: no data rows; the survey needs at least one respondent")
-    answer_cols = [c for c in (*codebook.items, *codebook.kano_columns) if c in frame.columns]
-    if codebook.missing_codes:
-        for col in answer_cols:
-            numeric = pd.to_numeric(frame[col], errors="coerce")
-            frame[col] = frame[col].mask(numeric.isin(codebook.missing_codes))
-    lo, hi = codebook.scale.min, codebook.scale.max
-    klo, khi = codebook.kano.scale.min, codebook.kano.scale.max
-    ranges = {c: f"the scale {lo}–{hi}" for c in codebook.items}
-    ranges |= {c: f"the Kano answers {klo}–{khi}" for c in codebook.kano_columns}
-    types = {c: f"numbers ({text.removeprefix('the ')})" for c, text in ranges.items()}
-    try:
-        frame = survey_schema(codebook).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        _raise_schema_error(exc, loaded, types, ranges)
-    for item, spec in codebook.items.items():
-        if spec.reverse:
-            frame[item] = lo + hi - frame[item]
-    return frame
-
-
-def read_transactions(source, *, customer: str, date: str, amount: str, table: str | None = None,
-                      sheet: str | int | None = None, date_format: str | None = None) -> pd.DataFrame:
-    """Read transactions into the canonical columns ``customer_id, date, amount`` (+ the others).
-
-    Parameters
-    ----------
-    source : path, ``postgresql://`` URL or DataFrame
-    customer, date, amount : the source's column names for the customer id, the order date and
-        the order value; they are renamed to the canonical names, other columns are kept as-is.
-    date_format : optional ``strftime`` format when dates are not ISO-like (e.g. ``"%Y%m%d"``)
-
-    Returns
-    -------
-    DataFrame with ``customer_id`` (string), ``date`` (datetime64), ``amount`` (float64) first.
-
-    Examples
-    --------
-    >>> tx = pd.DataFrame({"acct": ["A", "B"], "day": ["2024-01-02", "2024-01-05"], "value": [10, 20.5]})
-    >>> read_transactions(tx, customer="acct", date="day", amount="value").dtypes["amount"]
-    dtype('float64')
-    """
-    loaded = load_table(source, table=table, sheet=sheet)
-    frame = loaded.frame
-    wanted = {"customer": customer, "date": date, "amount": amount}
-    for role, col in wanted.items():
-        if col not in frame.columns:
-            available = ", ".join(map(str, frame.columns[:12]))
-            raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: {available}); pass {role}=<column name>")
-    if frame.empty:
-        raise InputError(f"{loaded.name}: no data rows; the transactions file needs at least one order")
-    # other columns keep their names, except one that would clash with a canonical name
-    others = {c: (f"{c}_source" if c in ("customer_id", "date", "amount") else c)
-              for c in frame.columns if c not in wanted.values()}
-    canonical = pd.DataFrame({
-        "customer_id": as_id(frame[customer]),
-        "date": _parse_dates(frame[date], date_format, loaded, date),
-        "amount": frame[amount],
-    })
-    canonical = canonical.join(frame[list(others)].rename(columns=others))
-    canonical.loc[canonical["customer_id"] == "", "customer_id"] = pd.NA
-    names = {"customer_id": customer, "date": date, "amount": amount}
-    expect = {"date": "dates (e.g. 2024-03-31)", "amount": "numbers"}
-    try:
-        canonical = TRANSACTIONS_SCHEMA.validate(canonical, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        exc.failure_cases["column"] = exc.failure_cases["column"].map(lambda c: names.get(c, c))
-        _raise_schema_error(exc, loaded, {names[k]: v for k, v in expect.items()})
-    canonical["customer_id"] = canonical["customer_id"].astype(str)
-    return canonical
+        return getattr(readers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -282,7 +282,8 @@ def test_error_transactions_bad_date(tmp_path):
                   "value": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
     with pytest.raises(InputError) as e:
         read_transactions(path, customer="acct", date="day", amount="value")
-    assert str(e.value) == (f"{path}: column 'day' has values that are not ISO dates like 2024-03-31 at lines 3, 4 "
+    assert str(e.value) == (f"{path}: column 'day' has values that are not dates (2024-03-31, 2024/03/31, 31.03.2024, 20240331, "
+                            "2024年3月31日) at lines 3, 4 "
                             "('2024-13-45', 'soon'); correct them or pass date_format= (e.g. '%d/%m/%Y')")
 
 
@@ -290,8 +291,11 @@ def test_day_first_dates_are_never_guessed(tmp_path):
     """05/02/2024 is 5 February in most of the world: refuse to guess, accept date_format."""
     path = tmp_path / "orders.csv"
     pd.DataFrame({"acct": [1, 2], "day": ["05/02/2024", "28/02/2024"], "value": [1.0, 2.0]}).to_csv(path, index=False)
-    with pytest.raises(InputError, match=r"column 'day' has values that are not ISO dates like 2024-03-31 at lines 2, 3"):
+    with pytest.raises(InputError) as e:
         read_transactions(path, customer="acct", date="day", amount="value")
+    assert str(e.value) == (f"{path}: column 'day' has dates whose day/month order is ambiguous at lines 2, 3 "
+                            "('05/02/2024', '28/02/2024'; 1 value(s) like '28/02/2024' can only be day first); "
+                            "pass date_format='%d/%m/%Y' (day first) or '%m/%d/%Y' (month first)")
     tx = read_transactions(path, customer="acct", date="day", amount="value", date_format="%d/%m/%Y")
     assert list(tx["date"]) == [pd.Timestamp("2024-02-05"), pd.Timestamp("2024-02-28")]
 
@@ -359,3 +363,13 @@ def test_postgresql_round_trip(postgres, codebook, survey):
     assert list(tx["customer_id"]) == ["A1", "A2"] and tx["amount"].tolist() == [10.5, 7.0]
     with pytest.raises(InputError, match=r"postgres@127\.0\.0\.1:\d+/postgres: relation \"nope\" does not exist"):
         read_survey(postgres.url, codebook, table="nope")
+
+
+@pytest.mark.xfail(strict=True, reason="needs lead: ids read as text on all sides in one change (load_table reads "
+                   "the id columns with dtype string: survey respondent/account key, transactions customer, and the "
+                   "accounts master that kamreport.inputs reads), else a join of '007' with 7 breaks")
+def test_zero_padded_ids_keep_their_zeros(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("acct,day,value\n007,2024-01-02,1\n010,2024-01-03,2\n")
+    tx = read_transactions(path, customer="acct", date="day", amount="value")
+    assert tx["customer_id"].tolist() == ["007", "010"]

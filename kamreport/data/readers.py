@@ -1,0 +1,228 @@
+"""The two validated readers: survey answers against their codebook, transactions into canonical
+columns. Whatever was converted on the way (missing texts, thousands separators, date formats,
+generated respondent ids) or looks suspicious (straight-lining, constant items, columns the
+codebook does not know) is counted in ``frame.attrs["cleaning"]``; anything that cannot be read
+with certainty raises one-line :class:`~kamreport.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kamreport.data.amounts import parse_numbers
+from kamreport.data.cleaning import constant_items, missing_texts, straight_liners
+from kamreport.data.dates import future_dates, parse_dates
+from kamreport.data.messages import raise_schema_error
+from kamreport.data.schemas import TRANSACTIONS_SCHEMA, Codebook, survey_schema
+from kamreport.data.sources import _Loaded, as_id, load_table
+from kamreport.errors import InputError
+
+
+def read_survey(source, codebook: Codebook, *, table: str | None = None,
+                sheet: str | int | None = None) -> pd.DataFrame:
+    """Read survey answers and validate them against ``codebook``.
+
+    "No answer" texts (N/A, 不适用, ...) and missing codes become NA, reverse-coded items are
+    reflected (``min + max - x``), items and Kano answers are float64, the other codebook
+    columns get their declared types. Without ``respondent_id`` in the codebook, the survey's
+    ``respondent_id`` column is the id, or when it has none, the row number 1..n (as text).
+
+    Parameters
+    ----------
+    source : path, ``postgresql://`` URL or DataFrame
+    codebook : the survey's :class:`Codebook`
+    table, sheet : table name (DuckDB file, database) or sheet (XLSX)
+
+    Returns
+    -------
+    DataFrame, one row per respondent, the codebook's columns validated. ``attrs["cleaning"]``
+    counts what was converted and flags ``straight_lining`` (respondents; the first 20 ids in
+    ``straight_lining_ids``), ``constant_items``
+    and ``extra_columns``; a ``.sav`` survey leaves its SPSS labels in ``attrs["sav_labels"]``
+    (for :meth:`Codebook.with_sav_labels`).
+
+    Raises
+    ------
+    InputError
+        one line naming the source, column, first offending rows and the fix.
+
+    Examples
+    --------
+    >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 5}, "items": {"Q1": {"construct": "S"}}})
+    >>> df = read_survey(pd.DataFrame({"Q1": ["4", "不适用", "5"]}), cb)
+    >>> df["respondent_id"].tolist(), df["Q1"].tolist(), df.attrs["cleaning"]["missing_texts"]
+    (['1', '2', '3'], [4.0, nan, 5.0], {'不适用': 1})
+    """
+    loaded = load_table(source, table=table, sheet=sheet)
+    frame = loaded.frame.copy()
+    if frame.empty:
+        raise InputError(f"{loaded.name}: no data rows (columns: {_names(frame)}); the survey needs at least "
+                         "one respondent")
+    cleaning: dict = {}
+    frame = _respondent_ids(frame, codebook, cleaning)
+    answer_cols = [c for c in (*codebook.items, *codebook.kano_columns) if c in frame.columns]
+    numeric_cols = [c for c, k in codebook.columns.items() if k in ("int", "float") and c in frame.columns]
+    numbers = [*answer_cols, *numeric_cols]
+    frame, texts = missing_texts(frame, answer_cols)
+    if texts:
+        cleaning["missing_texts"] = texts
+    for col in numbers:
+        frame[col], counts = parse_numbers(frame[col], delimiter=loaded.delimiter, where=loaded.rows,
+                                           name=loaded.name, column=col, currency=False)
+        for key, n in counts.items():
+            cleaning[key] = cleaning.get(key, 0) + n
+    for col in (c for c, k in codebook.columns.items() if k == "date" and c in frame.columns):
+        frame[col], counts = parse_dates(frame[col], date_format=None, where=loaded.rows, name=loaded.name,
+                                         column=col, excel=loaded.kind == "xlsx")
+        cleaning.setdefault("date_formats", {})[col] = counts
+    if codebook.missing_codes:
+        found: dict[int, int] = {}
+        for col in answer_cols:
+            numeric = pd.to_numeric(frame[col], errors="coerce")
+            hit = numeric.isin(codebook.missing_codes)
+            for code, n in numeric[hit].value_counts().items():
+                found[int(code)] = found.get(int(code), 0) + int(n)
+            frame[col] = frame[col].mask(hit)
+        if found:
+            cleaning["missing_codes"] = dict(sorted(found.items()))
+    lo, hi = codebook.scale.min, codebook.scale.max
+    klo, khi = codebook.kano.scale.min, codebook.kano.scale.max
+    ranges = {c: f"the scale {lo}–{hi}" for c in codebook.items}
+    ranges |= {c: f"the Kano answers {klo}–{khi}" for c in codebook.kano_columns}
+    types = {c: f"numbers ({text.removeprefix('the ')})" for c, text in ranges.items()}
+    try:
+        frame = survey_schema(codebook).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        _one_column_header(exc, loaded)
+        raise_schema_error(exc, loaded, types, ranges)
+    for item, spec in codebook.items.items():
+        if spec.reverse:
+            frame[item] = lo + hi - frame[item]
+    items = list(codebook.items)
+    straight = straight_liners(frame, items)
+    cleaning["straight_lining"] = int(straight.sum())
+    if straight.any():
+        # the first few only: attrs are copied with every derived frame, so they stay small
+        cleaning["straight_lining_ids"] = frame.loc[straight, codebook.id_column].astype(str).tolist()[:20]
+    cleaning["constant_items"] = constant_items(frame, items)
+    known = {codebook.id_column, *items, *codebook.kano_columns, *codebook.columns}
+    cleaning["extra_columns"] = [str(c) for c in frame.columns if c not in known]
+    frame.attrs["cleaning"] = cleaning
+    frame.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
+    if loaded.meta:
+        frame.attrs["sav_labels"] = loaded.meta
+    return frame
+
+
+def _respondent_ids(frame: pd.DataFrame, codebook: Codebook, cleaning: dict) -> pd.DataFrame:
+    if codebook.respondent_id is not None:
+        return frame
+    if codebook.id_column in frame.columns:
+        cleaning["respondent_id"] = f"column {codebook.id_column}"
+        return frame
+    frame.insert(0, codebook.id_column, as_id(pd.Series(range(1, len(frame) + 1), index=frame.index)))
+    cleaning["respondent_id"] = "row number"
+    return frame
+
+
+def _names(frame: pd.DataFrame) -> str:
+    return ", ".join(map(str, frame.columns[:12])) + (" ..." if frame.shape[1] > 12 else "")
+
+
+def _one_column_header(exc: pa.errors.SchemaErrors, loaded: _Loaded) -> None:
+    """Columns missing because the whole header is one column: the delimiter was not recognised."""
+    missing = (exc.failure_cases["check"].astype(str) == "column_in_dataframe").any()
+    header = str(loaded.frame.columns[0]) if loaded.frame.shape[1] == 1 else ""
+    mark = next((m for m in (":", " ", "/", "#", "~", "^") if m in header), None)
+    if missing and mark and loaded.kind == "csv":
+        raise InputError(f"{loaded.name}: the header line is one column {header[:60]!r}, so the fields are "
+                         f"separated by {mark!r}, which is not a CSV delimiter; save the file with commas, "
+                         "semicolons, tabs or | between fields")
+
+
+def read_transactions(source, *, customer: str, date: str, amount: str, table: str | None = None,
+                      sheet: str | int | None = None, date_format: str | None = None) -> pd.DataFrame:
+    """Read transactions into the canonical columns ``customer_id, date, amount`` (+ the others).
+
+    Dates in several formats (ISO, 2024/03/31, 31.03.2024, 20240331, Excel date cells and
+    serial numbers, ...; see :mod:`kamreport.data.dates`) and amounts as exports write them
+    (``"1,234.50"``, ``"$12.00"``, ``"¥1,234"``, ``"12元"``, ``"(3.50)"``, ``"1.234,50"`` in a
+    semicolon file; see :mod:`kamreport.data.amounts`) are converted and counted.
+
+    Parameters
+    ----------
+    source : path, ``postgresql://`` URL or DataFrame
+    customer, date, amount : the source's column names for the customer id, the order date and
+        the order value; they are renamed to the canonical names, other columns are kept as-is.
+    date_format : optional ``strftime`` format that overrides detection; needed for year-last
+        slash dates (``"%d/%m/%Y"`` or ``"%m/%d/%Y"``), which are never guessed
+
+    Returns
+    -------
+    DataFrame with ``customer_id`` (string), ``date`` (datetime64), ``amount`` (float64) first;
+    ``attrs["cleaning"]`` holds ``date_formats`` (format -> count), the amount conversions
+    (``amount_thousands_separators``, ``amount_currency_symbols``, ``amount_currency``, ...)
+    and ``amount_negative`` / ``amount_zero`` (returns and free orders are kept).
+
+    Raises
+    ------
+    InputError
+        a missing column, dates that are unreadable, ambiguous or after today, amounts that are
+        no numbers or mix currencies or decimal marks.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"acct": ["A", "B"], "day": ["2024-01-02", "05.01.2024"],
+    ...                    "value": ["$10", "1,020.5"]})
+    >>> out = read_transactions(tx, customer="acct", date="day", amount="value")
+    >>> out["amount"].tolist(), out.attrs["cleaning"]["date_formats"]
+    ([10.0, 1020.5], {'ISO8601': 1, '%d.%m.%Y': 1})
+    """
+    loaded = load_table(source, table=table, sheet=sheet)
+    frame = loaded.frame
+    wanted = {"customer": customer, "date": date, "amount": amount}
+    for role, col in wanted.items():
+        if col not in frame.columns:
+            raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: "
+                             f"{_names(frame)}); "
+                             f"pass {role}=<column name>")
+    if frame.empty:
+        raise InputError(f"{loaded.name}: no data rows; the transactions file needs at least one order")
+    # other columns keep their names, except one that would clash with a canonical name
+    others = {c: (f"{c}_source" if c in ("customer_id", "date", "amount") else c)
+              for c in frame.columns if c not in wanted.values()}
+    dates, formats = parse_dates(frame[date], date_format=date_format, where=loaded.rows, name=loaded.name,
+                                 column=date, excel=loaded.kind == "xlsx")
+    amounts, counts = parse_numbers(frame[amount], delimiter=loaded.delimiter, where=loaded.rows,
+                                    name=loaded.name, column=amount)
+    canonical = pd.DataFrame({"customer_id": as_id(frame[customer]), "date": dates, "amount": amounts})
+    canonical = canonical.join(frame[list(others)].rename(columns=others))
+    canonical.loc[canonical["customer_id"] == "", "customer_id"] = pd.NA
+    names = {"customer_id": customer, "date": date, "amount": amount}
+    expect = {"date": "dates (e.g. 2024-03-31)", "amount": "numbers"}
+    try:
+        canonical = TRANSACTIONS_SCHEMA.validate(canonical, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        exc.failure_cases["column"] = exc.failure_cases["column"].map(lambda c: names.get(c, c))
+        raise_schema_error(exc, loaded, {names[k]: v for k, v in expect.items()})
+    future = future_dates(canonical["date"])
+    if future.any():
+        shown = ", ".join(repr(str(v)) for v in frame.loc[future[future].index[:3], date])
+        raise InputError(f"{loaded.name}: column {date!r} has dates after today "
+                         f"({pd.Timestamp.today():%Y-%m-%d}) at {loaded.rows(future[future].index)} "
+                         f"({shown}); "
+                         "correct them (a typo in the year?) "
+                         "or drop those rows")
+    canonical["customer_id"] = canonical["customer_id"].astype(str)
+    canonical.attrs["cleaning"] = {
+        "date_formats": formats, **{f"amount_{k}": v for k, v in counts.items()},
+        "amount_negative": int((canonical["amount"] < 0).sum()),
+        "amount_zero": int((canonical["amount"] == 0).sum()),
+    }
+    canonical.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
+    canonical.attrs["columns"] = names
+    return canonical
+
+
+__all__ = ["read_survey", "read_transactions"]

@@ -1,0 +1,51 @@
+"""The checks across frame and parameters that validate needs (wired into kamreport.inputs by the lead)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kamreport.data import Codebook, read_survey, read_transactions
+from kamreport.data.checks import refuse_constant_items, refuse_other_currency, refuse_reused_order_ids
+from kamreport.errors import InputError
+
+
+def _orders(tmp_path, text: str):
+    path = tmp_path / "orders.csv"
+    path.write_text("acct,day,value,order\n" + text)
+    return path, read_transactions(path, customer="acct", date="day", amount="value")
+
+
+def test_constant_item_named_with_its_file(tmp_path):
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"Q1": [7, 7, 7], "Q2": [1, 2, 3]}).to_csv(path, index=False)
+    cb = Codebook.model_validate({"scale": {"min": 1, "max": 7}, "items": {"Q1": {"construct": "A"},
+                                                                          "Q2": {"construct": "A"}}})
+    survey = read_survey(path, cb)
+    assert survey.attrs["cleaning"]["constant_items"] == ["Q1"]
+    with pytest.raises(InputError) as e:
+        refuse_constant_items(survey, cb.items)
+    assert str(e.value) == (f"{path}: item 'Q1' has the same answer from every respondent (7); drop it "
+                            "from the codebook or the model")
+    refuse_constant_items(survey, ["Q2"])
+
+
+def test_currency_of_the_marks_must_be_the_reports(tmp_path):
+    path, tx = _orders(tmp_path, "A,2024-01-01,¥12,O1\nB,2024-01-02,30元,O2\n")
+    refuse_other_currency(tx, "CNY")
+    with pytest.raises(InputError) as e:
+        refuse_other_currency(tx, "USD")
+    assert str(e.value) == (f"{path}: column 'value' is in CNY but currency is USD; set currency: CNY or "
+                            "convert the amounts")
+    _, plain = _orders(tmp_path, "A,2024-01-01,12,O1\n")
+    refuse_other_currency(plain, "USD")                  # no marks: nothing to compare
+
+
+def test_reused_order_ids_are_refused_exact_repeats_are_not(tmp_path):
+    rows = "A,2024-01-01,12,O1\nA,2024-01-01,12,O1\nB,2024-01-02,5,O2\nC,2024-01-03,5,O2\n"
+    path, tx = _orders(tmp_path, rows)
+    with pytest.raises(InputError) as e:
+        refuse_reused_order_ids(tx, "order")
+    assert str(e.value) == (f"{path}: column 'order' has order id 'O2' on lines 4, 5 with different "
+                            "values; one row per order, or drop data.transactions.order_id")
+    refuse_reused_order_ids(tx.iloc[:3], "order")        # O1 twice, identical: a duplicate, dropped later
