@@ -18,6 +18,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Key-account satisfaction and value reports from parameterised notebooks.")
 
 
+#: how ``kamreport run`` starts the line of each report, by status
+_PREFIX = {"ok": "ok      ", "unchanged": "same    ", "failed": "FAILED  ", "invalid": "INVALID "}
+
+
 def _fail(exc: KamreportError) -> None:
     typer.echo(f"kamreport: error: {exc}", err=True)
     raise typer.Exit(exit_code(exc))
@@ -43,7 +47,7 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files o
 
     The same checks ``kamreport run`` makes before it runs anything; every problem is listed.
     """
-    from kamreport.inputs import check_inputs
+    from kamreport.inputs import check_inputs, cleaning_notes
     from kamreport.report.batch import gather_params
 
     try:
@@ -58,7 +62,10 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files o
             problems.append(str(exc))
             continue
         summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
-        typer.echo(f"ok  {params.name} ({params.source}): {summary or 'no data sources'}")
+        notes = cleaning_notes(inputs)
+        variant = f" [{params.variant}]" if params.variant else ""
+        typer.echo(f"ok  {params.source}{variant}: {summary or 'no data sources'}"
+                   + (f" — {notes}" if notes else ""))
     for problem in problems:
         typer.echo(f"kamreport: error: {problem}", err=True)
     raise typer.Exit(2 if problems else 0)
@@ -91,10 +98,10 @@ def run(paths: Annotated[list[Path], typer.Argument(help="parameter files or fol
     for o in result.outcomes:
         if o.status in ("ok", "unchanged"):
             files = ", ".join(o.outputs[k] for k in ("html", "pdf", "xlsx") if k in o.outputs)
-            typer.echo(f"{o.status:<9} {o.name}: {files}")
+            typer.echo(f"{_PREFIX[o.status]}{o.name}: {files}")
         else:
             cell = f" (cell {o.failed_cell})" if o.failed_cell is not None else ""
-            typer.echo(f"{o.status.upper():<9} {o.name}{cell}: {o.error}", err=True)
+            typer.echo(f"{_PREFIX[o.status]}{o.name}{cell}: {o.error}", err=True)
     written = sum(o.status in ("ok", "unchanged") for o in result.outcomes)
     for run_dir in result.run_dirs:
         typer.echo(f"run {result.run_id}: index {run_dir / 'index.html'}")

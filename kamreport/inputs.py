@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kamreport.data.checks import refuse_constant_items, refuse_other_currency, refuse_reused_order_ids
 from kamreport.data.joins import join_accounts
 from kamreport.data.schemas import Codebook
 from kamreport.data.sources import as_id, load_table, read_survey, read_transactions, redact_url
@@ -66,6 +67,8 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     frames: dict[str, pd.DataFrame | None] = {"survey": None, "transactions": None, "accounts": None}
     if "survey" in needs and d.survey:
         frames["survey"] = read_survey(params.resolve(d.survey), codebook, table=d.survey_table)
+        if frames["survey"].attrs.get("sav_labels"):   # SPSS labels where the codebook has none
+            codebook = codebook.with_sav_labels(frames["survey"].attrs["sav_labels"])
     if "transactions" in needs and d.transactions:
         t = d.transactions
         frames["transactions"] = read_transactions(params.resolve(t.path), customer=t.customer, date=t.date,
@@ -76,8 +79,10 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     if d.accounts:
         frames["accounts"] = load_table(params.resolve(d.accounts)).frame
     if frames["survey"] is not None and frames["accounts"] is not None and d.account_key in frames["survey"]:
+        attrs = frames["survey"].attrs
         frames["survey"] = join_accounts(frames["survey"], frames["accounts"], d.account_key,
                                          source=params.resolve(d.accounts))
+        frames["survey"].attrs = attrs   # the reader's cleaning record survives the join
     for role in ("segment", "wave"):
         column = getattr(params, role)
         if column and frames["survey"] is not None and column not in frames["survey"].columns:
@@ -133,11 +138,18 @@ def _pseudonymized(frames: dict[str, pd.DataFrame | None], params: Params,
     return out
 
 
+#: The fewest customers the value models are fitted to (more than BG/NBD's four parameters).
+MIN_CUSTOMERS = 5
+
+
 def check_inputs(params: Params) -> Inputs:
     """Everything the notebooks of ``params`` will ask of the data, checked without running them.
 
-    Returns the loaded inputs. Raises :class:`~kamreport.errors.InputError` or
-    :class:`~kamreport.errors.ModelError` (exit code 2) on the first problem.
+    The readers' checks (files, columns, types, scales, dates, amounts), then those that need the
+    parameters too: the model's items exist and vary, enough respondents for the model's
+    parameters, the amounts' currency is the report's, order ids name one order each, enough
+    customers for the value models. Returns the loaded inputs. Raises
+    :class:`~kamreport.errors.InputError` or :class:`~kamreport.errors.ModelError` (exit code 2).
     """
     if params.pseudonymize:
         pseudonym_key()
@@ -145,9 +157,42 @@ def check_inputs(params: Params) -> Inputs:
     if inputs.survey is not None:
         from kamreport.satisfaction.analysis import check_model
 
-        check_model(inputs.survey, inputs.codebook, preset=params.model.preset, text=params.model.spec,
-                    target=params.model.target)
+        spec = check_model(inputs.survey, inputs.codebook, preset=params.model.preset, text=params.model.spec,
+                           target=params.model.target)
+        refuse_constant_items(inputs.survey, spec.items)
+        n_params = len(spec.items) + len(spec.paths)
+        if len(inputs.survey) < n_params:
+            raise InputError(f"{redact_url(params.resolve(params.data.survey))}: {len(inputs.survey)} respondents "
+                             f"for a model with {n_params} parameters; collect more answers or use a smaller model")
+    if inputs.transactions is not None:
+        tx, t = inputs.transactions, params.data.transactions
+        refuse_other_currency(tx, params.currency)
+        if t.order_id:
+            refuse_reused_order_ids(tx, t.order_id)
+        customers = tx["customer_id"].nunique()
+        if customers < MIN_CUSTOMERS:
+            word = "customer" if customers == 1 else "customers"
+            raise InputError(f"{redact_url(params.resolve(t.path))}: only {customers} {word}; the value report "
+                             f"needs at least {MIN_CUSTOMERS} (fix data.transactions.customer, or the filter)")
     return inputs
 
 
-__all__ = ["Inputs", "check_inputs", "load_inputs"]
+def cleaning_notes(inputs: Inputs) -> str:
+    """What the readers converted, dropped or flagged, in one line (for ``kamreport validate``)."""
+    parts = []
+    for role in ("survey", "transactions"):
+        frame = getattr(inputs, role)
+        record = frame.attrs.get("cleaning", {}) if frame is not None else {}
+        shown = []
+        for key, value in record.items():
+            if key.endswith("_ids") or value in (0, None, "", [], {}) or key == "respondent_id":
+                continue
+            text = ", ".join(map(str, value)) if isinstance(value, list) else (
+                ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+            shown.append(f"{key.replace('_', ' ')}: {text}")
+        if shown:
+            parts.append(f"{role} " + "; ".join(shown))
+    return " | ".join(parts)
+
+
+__all__ = ["Inputs", "check_inputs", "cleaning_notes", "load_inputs"]

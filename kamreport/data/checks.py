@@ -58,25 +58,25 @@ def refuse_other_currency(transactions: pd.DataFrame, currency: str) -> None:
 
 
 def refuse_reused_order_ids(transactions: pd.DataFrame, order_id: str) -> None:
-    """An order id on several rows that differ in customer, date or amount (exact repeats are
-    duplicates the value analysis drops; different rows under one id are two orders or an error).
+    """An order id on rows of different customers or dates (exact repeats are duplicates the value
+    analysis drops; rows of one customer and day under one id are the lines of one order, summed).
 
     Examples
     --------
-    >>> tx = pd.DataFrame({"customer_id": ["A", "A"], "date": pd.to_datetime(["2024-01-01"] * 2),
+    >>> tx = pd.DataFrame({"customer_id": ["A", "B"], "date": pd.to_datetime(["2024-01-01"] * 2),
     ...                    "amount": [5.0, 6.0], "order": ["O1", "O1"]})
     >>> refuse_reused_order_ids(tx, "order")
     Traceback (most recent call last):
     ...
     kamreport.errors.InputError: DataFrame: column 'order' has order id 'O1' on rows 1, 2 with ...
     """
-    rows = transactions[[order_id, "customer_id", "date", "amount"]].drop_duplicates()
+    rows = transactions[[order_id, "customer_id", "date"]].drop_duplicates()
     reused = rows[order_id].duplicated(keep=False) & rows[order_id].notna()
     if reused.any():
         first = rows.loc[reused, order_id].iloc[0]
         where = transactions.index[transactions[order_id] == first]
         raise InputError(f"{_source(transactions).name}: column {order_id!r} has order id {first!r} on "
-                         f"{_source(transactions).rows(where)} with different values; one row per order, or "
+                         f"{_source(transactions).rows(where)} with different values (customer or date); one id per order, or "
                          "drop data.transactions.order_id")
 
 

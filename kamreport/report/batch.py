@@ -153,6 +153,9 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             folders[base].run_dir.mkdir(parents=True, exist_ok=True)
         return folders[base]
 
+    for base in {(Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve() for p in ready}:
+        writable(base)
+
     tasks = [(p, nb, folder_of(p)) for p in ready for nb in p.notebooks]
     for refusal in invalid:
         target = folder_of(refusal.params) if refusal.params else folder_of(ready[0])
@@ -224,6 +227,19 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             handler.close()
     return BatchResult(run_id, tuple(f.run_dir for f in folders.values()),
                        tuple(o for f in folders.values() for o in f.outcomes))
+
+
+def writable(folder: Path) -> None:
+    """Refuse (exit 2, nothing written) an output folder that cannot be created or written."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(f"{folder}: output folder cannot be written ({exc.strerror or exc}); choose another "
+                         "--out or output.dir") from None
 
 
 def _progress(total: int, enabled: bool):  # noqa: ANN202 - tqdm type

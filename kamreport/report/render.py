@@ -8,6 +8,7 @@ A failing cell keeps the executed notebook as ``<name>.failed.ipynb`` and report
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -192,8 +193,7 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
                                  failed_cell=exc.cell_index, durations=durations)
         except Exception as exc:  # kernel died, timeout, bad notebook: the run goes on for others
             durations["execute"] = round(time.perf_counter() - started, 2)
-            line = first_line(exc)
-            return ReportOutcome(**outcome, status="failed", error=f"{type(exc).__name__}: {line}",
+            return ReportOutcome(**outcome, status="failed", error=_failure_line(exc, run_dir),
                                  durations=durations)
         durations["execute"] = round(time.perf_counter() - started, 2)
         outputs: dict[str, str] = {}
@@ -213,11 +213,23 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
             outputs["ipynb"] = str(run_dir / f"{name}.ipynb")
         except Exception as exc:  # a conversion failure fails this report, not the run
             line = first_line(exc)
-            error = line if isinstance(exc, RenderError) else f"{step} conversion failed: {type(exc).__name__}: {line}"
+            error = (line if isinstance(exc, RenderError) else _failure_line(exc, run_dir)
+                     if _disk_full(exc) else f"{step} conversion failed: {type(exc).__name__}: {line}")
             return ReportOutcome(**outcome, status="failed", outputs=outputs, error=error, durations=durations)
         return ReportOutcome(**outcome, status="ok", outputs=outputs, durations=durations)
     finally:
         executed.unlink(missing_ok=True)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+
+
+def _failure_line(exc: BaseException, run_dir: Path) -> str:
+    """One line for a failed report; a full disk names the folder and the fix."""
+    if _disk_full(exc):
+        return f"{run_dir}: no space left on device; free space or choose another --out"
+    return f"{type(exc).__name__}: {first_line(exc)}"
 
 
 def _report_metadata(params: Params, run_id: str, duration: float) -> dict:

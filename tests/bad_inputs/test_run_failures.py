@@ -97,12 +97,6 @@ def test_full_disk_is_one_line_and_leaves_no_partial_files(project, notebooks, t
     _no_partial_files(tiny_disk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs lead: render.run_report names the folder and the fix on OSError "
-    "ENOSPC: 'FAILED  p-01_satisfaction: <run dir>: no space left on device; free space or choose "
-    "another --out' (today: 'OSError: [Errno 28] No space left on device')",
-)
 def test_full_disk_message_names_the_folder_and_the_fix(project, notebooks, tiny_disk):
     notebooks(FINE + "\nprint('x' * 200_000)")
     result = CliRunner().invoke(
@@ -116,12 +110,6 @@ def test_full_disk_message_names_the_folder_and_the_fix(project, notebooks, tiny
     ), result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs lead: run checks that the output folder can be written before "
-    "running anything: exit 2, 'kamreport: error: <dir>: output folder cannot be written (Read-only "
-    "file system); choose another --out or output.dir', nothing written",
-)
 def test_read_only_output_folder_is_refused_before_running(project, notebooks, read_only_dir):
     notebooks(FINE)
     result = CliRunner().invoke(
@@ -136,11 +124,6 @@ def test_read_only_output_folder_is_refused_before_running(project, notebooks, r
     ), result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs lead: run performs every validate check (check_inputs) first and "
-    "exits 2 with validate's line and nothing written",
-)
 def test_run_refuses_bad_input_before_writing_anything(project, notebooks, tmp_path):
     notebooks(FINE)
     frame = project.survey.copy()
