@@ -13,7 +13,7 @@ from kamreport.report.tables import styled
 
 
 def column_word(column: str, language: str) -> str:
-    """A data column as a reader calls it (wave -> 波次 / Wave), else its name."""
+    """A data column as a reader calls it (its label in labels.py), else its name."""
     return str(translate_columns([column], language)[0])
 
 

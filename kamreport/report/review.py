@@ -222,7 +222,7 @@ def cards_html(cards: pd.DataFrame, language: str, currency: str, names: dict[st
 
 def kano_names(codebook, language: str) -> dict[str, str]:
     """Kano attribute -> its name in ``language`` (the attribute key where the codebook has none)."""
-    return {a: (k.zh if language == "zh" else k.en) or a for a, k in codebook.kano.attributes.items()}
+    return {a: getattr(k, language, "") or a for a, k in codebook.kano.attributes.items()}
 
 
 def lifecycle_rule(review, language: str) -> str:
