@@ -27,12 +27,9 @@ def _money(value: float, currency: str, language: str) -> str:
 
 
 def _styled(frame: pd.DataFrame, formats: dict[str, str]) -> "pd.io.formats.style.Styler":
-    escaped = frame.copy()
-    for col in escaped.columns:
-        if escaped[col].dtype == object or pd.api.types.is_string_dtype(escaped[col]):
-            escaped[col] = escaped[col].map(lambda v: html.escape(str(v)) if isinstance(v, str) else v)
-    escaped.index = [html.escape(str(i)) for i in escaped.index]
-    return escaped.style.format({k: v for k, v in formats.items() if k in escaped.columns}, na_rep="–")
+    """A Styler with every cell and header escaped (ids and names come from data)."""
+    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
+    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def _head(frame: pd.DataFrame, language: str) -> pd.DataFrame:

@@ -29,7 +29,10 @@ def styled(df: pd.DataFrame, language: str = "zh", *, percent: tuple[str, ...] =
     out = out.rename(columns=names)
     if any(out.index.names):
         out.index.names = translate_columns(list(out.index.names), language, **fields)
-    sty = out.style.format({names[k]: v for k, v in fmt.items()}, na_rep="–")
+    # every cell and header is escaped: account names, answers and labels come from data
+    formats = {names[c]: fmt.get(c) for c in df.columns}   # one call: a second would reset the first
+    sty = out.style.format(formats, na_rep="–", escape="html")
+    sty = sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     return sty.hide(axis="index") if hide_index else sty
 
 

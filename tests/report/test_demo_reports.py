@@ -35,7 +35,8 @@ def demo_params(tmp_path_factory):
 def test_demo_reports_render(demo_params, tmp_path):
     result = run_batch(demo_params, out_dir=tmp_path, jobs=2, run_id="demo", progress=False)
     assert result.ok, [(o.name, o.error) for o in result.failed]
-    assert len(result.outcomes) == 4
+    assert [o.notebook for o in result.outcomes] == ["01_satisfaction", "02_customer_value",
+                                                     "03_account_review"] * 2
     for outcome in result.outcomes:
         html = Path(outcome.outputs["html"]).read_text(encoding="utf-8")
         body = re.sub(r"<[^>]+>", " ", html.split("<main>", 1)[1])
@@ -43,5 +44,9 @@ def test_demo_reports_render(demo_params, tmp_path):
         assert html.count("data:image/png;base64") >= 4
     zh = Path(result.outcomes[1].outputs["html"]).read_text(encoding="utf-8")
     assert "客户金字塔" in zh and "VIP客户" in zh and "重要价值客户" in zh
-    en = Path(result.outcomes[2].outputs["html"]).read_text(encoding="utf-8")
+    en = Path(result.outcomes[3].outputs["html"]).read_text(encoding="utf-8")
     assert "Executive summary" in en and "Importance–performance map" in en
+    review = Path(result.outcomes[2].outputs["html"]).read_text(encoding="utf-8")
+    assert "绝对忠诚" in review and "大客户卡片" in review and "流失风险" in review
+    review_en = Path(result.outcomes[5].outputs["html"]).read_text(encoding="utf-8")
+    assert "Key-account cards" in review_en and "Better–Worse diagram" in review_en
