@@ -42,10 +42,12 @@ def test_currency_of_the_marks_must_be_the_reports(tmp_path):
 
 
 def test_reused_order_ids_are_refused_exact_repeats_are_not(tmp_path):
-    rows = "A,2024-01-01,12,O1\nA,2024-01-01,12,O1\nB,2024-01-02,5,O2\nC,2024-01-03,5,O2\n"
+    """One id on two customers is refused; exact repeats (duplicates) and the lines of one order
+    (same customer and day, other amounts: summed by customer_summary) are not."""
+    rows = "A,2024-01-01,12,O1\nA,2024-01-01,12,O1\nA,2024-01-01,3,O1\nB,2024-01-02,5,O2\nC,2024-01-03,5,O2\n"
     path, tx = _orders(tmp_path, rows)
     with pytest.raises(InputError) as e:
         refuse_reused_order_ids(tx, "order")
-    assert str(e.value) == (f"{path}: column 'order' has order id 'O2' on lines 4, 5 with different "
-                            "values; one row per order, or drop data.transactions.order_id")
-    refuse_reused_order_ids(tx.iloc[:3], "order")        # O1 twice, identical: a duplicate, dropped later
+    assert str(e.value) == (f"{path}: column 'order' has order id 'O2' on lines 5, 6 with different "
+                            "values (customer or date); one id per order, or drop data.transactions.order_id")
+    refuse_reused_order_ids(tx.iloc[:4], "order")        # O1: a duplicate and a second line of the order

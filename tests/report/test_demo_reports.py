@@ -49,4 +49,4 @@ def test_demo_reports_render(demo_params, tmp_path):
     review = Path(result.outcomes[2].outputs["html"]).read_text(encoding="utf-8")
     assert "绝对忠诚" in review and "大客户卡片" in review and "流失风险" in review
     review_en = Path(result.outcomes[5].outputs["html"]).read_text(encoding="utf-8")
-    assert "Key-account cards" in review_en and "Better–Worse diagram" in review_en
+    assert "Key-account cards" in review_en and "Kano analysis" in review_en

@@ -77,10 +77,14 @@ def test_value_window(language):
 
 @pytest.mark.parametrize("language", LANGS)
 def test_cbsem_note(language):
-    text = narrative.cbsem_note(
-        SimpleNamespace(fit={"n": 443}, n_dropped=807, solver="trust-constr"), language
-    )
-    assert "443" in text and "807" in text and "trust-constr" in text
+    """The note states the estimator, the missing-data rule and the respondents it used."""
+    text = narrative.cbsem_note(SimpleNamespace(fit={"n": 1500}, n_used=1500, n_dropped=0, solver="scoring",
+                                                estimator="MLR", missing="fiml"), language)
+    assert "1500" in text and "scoring" in text and "MLR" in text and "FIML" in text
+    listwise = narrative.cbsem_note(SimpleNamespace(fit={"n": 443}, n_used=443, n_dropped=807,
+                                                    solver="trust-constr", estimator="ML", missing="listwise"),
+                                    language)
+    assert "443" in listwise and "807" in listwise and "MLR" not in listwise
 
 
 @pytest.mark.slow
