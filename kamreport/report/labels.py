@@ -393,8 +393,9 @@ LABELS: dict[str, dict[str, str]] = {
     "q2_predict": {"zh": "Q²predict", "en": "Q²predict"},
     "n_better": {"zh": "优于基准的题项", "en": "Items beating LM"},
     "mediation": {"zh": "中介效应", "en": "Mediation"},
-    "mediation_note": {"zh": "每一条间接路径的自助法估计、置信区间与类型（Zhao, Lynch & Chen 2010）。",
-                       "en": "Every specific indirect effect with its bootstrap interval and type (Zhao, Lynch & Chen 2010)."},
+    "mediation_note": {"zh": "自助法置信区间不含 0 的间接路径（按效应大小，最多 12 条），及其中介类型（Zhao, Lynch & Chen 2010）。",
+                       "en": "The specific indirect effects whose bootstrap interval excludes zero (largest first, at most "
+                             "12), with their type (Zhao, Lynch & Chen 2010)."},
     "via": {"zh": "路径", "en": "Route"},
     "mediation_type": {"zh": "类型", "en": "Type"},
     "direct": {"zh": "直接效应", "en": "Direct effect"},

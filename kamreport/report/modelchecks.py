@@ -84,8 +84,12 @@ def predict_table(predicted, names: dict[str, str], language: str):
                   integers=("items", "n_better"))
 
 
-def mediation_table(effects: pd.DataFrame, names: dict[str, str], language: str):
-    """Every specific indirect effect: route, estimate, interval, p, direct effect and type."""
+def mediation_table(effects: pd.DataFrame, names: dict[str, str], language: str, *, n: int = 12):
+    """The specific indirect effects whose bootstrap interval excludes zero (all of them without a
+    bootstrap), largest first, at most ``n``: route, estimate, interval, p, direct effect, type."""
+    if {"ci_low", "ci_high"} <= set(effects.columns):
+        effects = effects[(effects["ci_low"] > 0) | (effects["ci_high"] < 0)]
+    effects = effects.reindex(effects["estimate"].abs().sort_values(ascending=False).index).head(n)
     route = [" → ".join(_name(names, c.strip()) for c in via.split("->")) for via in effects["via"]]
     out = pd.DataFrame({"via": route})
     for col in ("estimate", "ci_low", "ci_high", "p_value", "direct"):
