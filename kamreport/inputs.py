@@ -14,7 +14,8 @@ import pandas as pd
 from kamreport.data.checks import refuse_constant_items, refuse_other_currency, refuse_reused_order_ids
 from kamreport.data.joins import join_accounts
 from kamreport.data.schemas import Codebook
-from kamreport.data.sources import as_id, load_table, read_survey, read_transactions, redact_url
+from kamreport.data.readers import read_survey, read_transactions
+from kamreport.data.sources import as_id, load_table, redact_url
 from kamreport.errors import InputError
 from kamreport.params import NOTEBOOKS, Params
 from kamreport.privacy import pseudonym_key, pseudonymize_columns

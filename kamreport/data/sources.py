@@ -315,13 +315,3 @@ def as_id(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")
     return values.astype("string").str.strip()
-
-
-def __getattr__(name: str):
-    """``read_survey`` and ``read_transactions`` live in :mod:`kamreport.data.readers`; the old
-    import path ``kamreport.data.sources`` keeps working."""
-    if name in ("read_survey", "read_transactions"):
-        from kamreport.data import readers
-
-        return getattr(readers, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kamreport.satisfaction.cb_robust import trace_products
+from kamreport.satisfaction.cb_moments import trace_products
 
 
 def _complete_information(cov: np.ndarray) -> np.ndarray:

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from kamreport.satisfaction.cb_fimlc import corrected_indices
+from kamreport.satisfaction.cb_moments import trace_products
 from kamreport.satisfaction.cb_optim import Discrepancy
 
 
@@ -45,18 +47,6 @@ class Robust:
 
     std_errors: np.ndarray
     fit: dict[str, float]
-
-
-def trace_products(a: np.ndarray, b: np.ndarray, first: np.ndarray, second: np.ndarray,
-                    r1: np.ndarray, c1: np.ndarray, r2: np.ndarray, c2: np.ndarray) -> np.ndarray:
-    """``tr(A D_q B D_r)`` for the symmetric unit matrices ``D = E_ij + E_ji`` (``E_ii`` on the
-    diagonal) of the moments ``(r1[q], c1[q])`` and ``(r2[r], c2[r])``, via
-    ``tr(A E_ab B E_cd) = A_da B_bc``; ``first``/``second`` flag the diagonal moments."""
-    out = np.zeros((len(r1), len(r2)))
-    for x, y in ((r1, c1), (c1, r1)):
-        for u, v in ((r2, c2), (c2, r2)):
-            out += a[np.ix_(x, v)] * b[np.ix_(y, u)]  # A, B symmetric
-    return out / np.outer(1 + first, 1 + second)
 
 
 def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool,
@@ -194,8 +184,6 @@ def robust(disc: Discrepancy, x: np.ndarray, z: np.ndarray, observed_information
            "tli_robust": (1.0 - (excess / df) / (base_excess / base_df)) if df > 0 else 1.0,
            "rmsea_robust": float(np.sqrt(max(excess, 0.0) / (n * df))) if df > 0 else 0.0}
     if means and df > 0:  # with missing data lavaan corrects the robust indices (FIML-C)
-        from kamreport.satisfaction.cb_fimlc import corrected_indices  # it imports this module
-
         out |= corrected_indices(z, h1_cov, h1_mean, (h1_scores, h1_info),
                                  (sigma, mu, delta, df), (base_sigma, base_mu, base_delta, base_df))
     return Robust(errors, {k: float(v) for k, v in out.items()})

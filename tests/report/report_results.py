@@ -167,7 +167,7 @@ def mobi_survey(tmp_path_factory, reference_dir):
     """mobi (Tenenhaus et al. 2005, 250 respondents) with a region and two waves, and its codebook
     (zh construct names marked 中 so that an English text showing one is caught)."""
     from kamreport.data.schemas import Codebook
-    from kamreport.data.sources import read_survey
+    from kamreport.data.readers import read_survey
 
     root = tmp_path_factory.mktemp("mobi_words")
     df = pd.read_csv(reference_dir / "mobi" / "mobi.csv")
