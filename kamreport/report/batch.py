@@ -32,6 +32,7 @@ import kamreport
 from kamreport.data.sources import redact_url
 from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
+from kamreport.report.labels import both
 from kamreport.report.render import NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, run_report
 
 LOG = logging.getLogger("kamreport.run")
@@ -377,8 +378,10 @@ def _relative(entry: dict, run_dir: Path) -> dict:
     return entry
 
 
-_STATUS = {"ok": ("ok", "ok"), "unchanged": ("ok", "unchanged 未变"), "failed": ("bad", "failed 失败"),
-           "invalid": ("bad", "invalid input 输入有误")}
+_STATUS_CSS = {"ok": "ok", "unchanged": "ok", "failed": "bad", "invalid": "bad"}
+
+
+_COLUMNS = ("col_report", "col_status", "col_files", "col_seconds", "col_pages", "col_error")
 
 
 def write_index(run_dir: Path, run_id: str, outcomes: list[ReportOutcome]) -> Path:
@@ -389,7 +392,7 @@ def write_index(run_dir: Path, run_id: str, outcomes: list[ReportOutcome]) -> Pa
             f'<a href="{html.escape(os.path.relpath(path, run_dir))}">{kind.upper()}</a>'
             for kind, path in o.outputs.items() if kind in ("html", "pdf", "xlsx")
         )
-        css, word = _STATUS.get(o.status, ("bad", o.status))
+        css, word = _STATUS_CSS.get(o.status, "bad"), both(f"status_{o.status}")
         pages = "" if o.pages is None else str(o.pages)
         rows.append(f"<tr><td>{html.escape(o.name)}</td><td class=\"{css}\">{html.escape(word)}</td>"
                     f"<td>{links}</td><td>{o.durations.get('execute', '')}</td><td>{pages}</td>"
@@ -400,9 +403,8 @@ def write_index(run_dir: Path, run_id: str, outcomes: list[ReportOutcome]) -> Pa
 body{{font-family:"Noto Sans CJK SC",Arial,sans-serif;max-width:980px;margin:24px auto;color:#1f2933}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #d9e2ec;padding:6px 8px;text-align:left}}
 th{{background:#f0f4f8}}.ok{{color:#1b7f3b;font-weight:600}}.bad{{color:#b42318;font-weight:600}}
-</style></head><body><h1>kamreport · 报告运行 Run {html.escape(run_id)}</h1>
-<p>{written} / {len(outcomes)} reports written · kamreport {html.escape(kamreport.__version__)}</p>
-<table><tr><th>报告 Report</th><th>状态 Status</th><th>文件 Files</th><th>执行秒 Run s</th><th>页数 Pages</th>
-<th>错误 Error</th></tr>
+</style></head><body><h1>kamreport · {both("run_page")} {html.escape(run_id)}</h1>
+<p>{written} / {len(outcomes)} {both("run_written")} · kamreport {html.escape(kamreport.__version__)}</p>
+<table><tr>{"".join(f"<th>{both(k)}</th>" for k in _COLUMNS)}</tr>
 {''.join(rows)}</table></body></html>"""
     return atomic_write(run_dir / "index.html", page)

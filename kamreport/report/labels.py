@@ -728,6 +728,27 @@ REVIEW_LABELS: dict[str, dict[str, str]] = {
 }
 LABELS.update(REVIEW_LABELS)
 
+# --- the run's index page (bilingual: one run may hold reports in both languages) ----------------
+LABELS.update({
+    "run_page": {"zh": "报告运行", "en": "Run"},
+    "run_written": {"zh": "份报告已生成", "en": "reports written"},
+    "col_report": {"zh": "报告", "en": "Report"},
+    "col_status": {"zh": "状态", "en": "Status"},
+    "col_files": {"zh": "文件", "en": "Files"},
+    "col_seconds": {"zh": "执行秒", "en": "Run s"},
+    "col_pages": {"zh": "页数", "en": "Pages"},
+    "col_error": {"zh": "错误", "en": "Error"},
+    "status_ok": {"zh": "完成", "en": "ok"},
+    "status_unchanged": {"zh": "未变", "en": "unchanged"},
+    "status_failed": {"zh": "失败", "en": "failed"},
+    "status_invalid": {"zh": "输入有误", "en": "invalid input"},
+})
+
+
+def both(key: str) -> str:
+    """The Chinese and the English text of ``key`` side by side (for pages read in both)."""
+    return f"{label(key, 'zh')} {label(key, 'en')}"
+
 #: Codes of the account review's functions, in words (kamreport.value: loyalty classes, actions,
 #: grid cells, lifecycle stages, relationship levels).
 REVIEW_CODES: dict[str, dict[str, str]] = {
