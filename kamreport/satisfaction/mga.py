@@ -31,6 +31,7 @@ import pandas as pd
 from kamreport.errors import InputError
 from kamreport.satisfaction import bootstrap as boot
 from kamreport.satisfaction.plsalgorithm import Structure, Weighting, derived, outer_weights
+from kamreport.satisfaction.plsinput import item_array
 from kamreport.satisfaction.spec import ModelSpec
 
 Method = Literal["permutation", "bootstrap"]
@@ -194,16 +195,8 @@ def group_data(df: pd.DataFrame, spec: ModelSpec, group: str, min_group: int | N
     if group not in df.columns:
         raise InputError(f"group column {group!r} is not in the data; pass the column that "
                          "names each respondent's group")
-    spec.validate_data(df.columns)
-    dup = sorted(set(df.columns[df.columns.duplicated()]) & set(spec.items))
-    if dup:
-        raise InputError(f"data has duplicate column(s) {', '.join(map(str, dup))}; rename them")
-    frame = df[list(spec.items)]
-    bad = [i for i, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-    if bad:
-        raise InputError(f"item column(s) {', '.join(bad)} are not numeric; recode them to numbers")
     keep = df[group].notna().to_numpy()
-    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)[keep]
+    x = item_array(df, spec)[keep]
     if np.isinf(x).any():
         raise InputError("item columns hold infinite values; replace them by answers or missing")
     levels, codes = _levels(df[group][keep])

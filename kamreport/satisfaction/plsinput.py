@@ -81,9 +81,9 @@ def moments(x: np.ndarray, case_w: np.ndarray | None) -> tuple[np.ndarray, np.nd
         return means, np.sqrt((w * dev**2).sum(axis=0) / (total - 1))
 
 
-def item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str,
-                 case_w: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series]:
-    """The item columns as float64 (missing cells NaN, or the item mean for missing="mean")."""
+def item_array(data: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
+    """The model's item columns as float64 (missing cells NaN), checked: a DataFrame, every item
+    present once, numeric and finite; else a one-line InputError naming the column and row."""
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     spec.validate_data(data.columns)
@@ -104,6 +104,14 @@ def item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str,
     if np.isinf(x).any():
         raise InputError(f"item column(s) {', '.join(np.array(items)[np.isinf(x).any(0)])} hold "
                          "infinite values; replace them by valid answers or missing")
+    return x
+
+
+def item_matrix(data: pd.DataFrame, spec: ModelSpec, missing: str,
+                 case_w: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series]:
+    """The item columns as float64 (missing cells NaN, or the item mean for missing="mean")."""
+    x = item_array(data, spec)
+    items = list(spec.items)
     na = np.isnan(x)
     replaced = pd.Series(na.sum(axis=0), index=items, name="missing_replaced")
     if missing == "error" and na.any():

@@ -33,6 +33,7 @@ from scipy import sparse
 
 from kamreport.errors import InputError
 from kamreport.satisfaction.plsalgorithm import Structure, Weighting, derived, outer_weights
+from kamreport.satisfaction.plsinput import item_array
 from kamreport.satisfaction.spec import ModelSpec
 
 Technique = Literal["DA", "EA"]
@@ -300,19 +301,7 @@ def _predict_rows(z: np.ndarray, rows: np.ndarray, eta: np.ndarray, g: np.ndarra
 
 def _items(df: pd.DataFrame, spec: ModelSpec) -> np.ndarray:
     """The item columns as float64, missing cells replaced by the item mean."""
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(f"data must be a pandas DataFrame, not {type(df).__name__}")
-    spec.validate_data(df.columns)
-    dup = sorted(set(df.columns[df.columns.duplicated()]) & set(spec.items))
-    if dup:
-        raise InputError(f"data has duplicate column(s) {', '.join(map(str, dup))}; rename them")
-    frame = df[list(spec.items)]
-    bad = [i for i, t in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-    if bad:
-        raise InputError(f"item column(s) {', '.join(bad)} are not numeric; recode them to numbers")
-    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(x).any():
-        raise InputError("item columns hold infinite values; replace them by answers or missing")
+    x = item_array(df, spec)
     with np.errstate(invalid="ignore"):
         means = np.nanmean(x, axis=0) if np.isnan(x).any() else x.mean(axis=0)
     x = np.where(np.isnan(x), means, x)
