@@ -188,12 +188,17 @@ def cleaning_notes(inputs: Inputs) -> str:
         for key, value in record.items():
             if key.endswith("_ids") or value in (0, None, "", [], {}) or key == "respondent_id":
                 continue
-            text = ", ".join(map(str, value)) if isinstance(value, list) else (
-                ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+            text = ", ".join(map(str, value)) if isinstance(value, list) else _counts(value) \
+                if isinstance(value, dict) else str(value)
             shown.append(f"{key.replace('_', ' ')}: {text}")
         if shown:
             parts.append(f"{role} " + "; ".join(shown))
     return " | ".join(parts)
+
+
+def _counts(value: dict) -> str:
+    """``{"%Y%m%d": 12}`` -> ``%Y%m%d 12``; nested records (per column) -> ``column: ...``."""
+    return ", ".join(f"{k}: {_counts(v)}" if isinstance(v, dict) else f"{k} {v}" for k, v in value.items())
 
 
 __all__ = ["Inputs", "check_inputs", "cleaning_notes", "load_inputs"]
