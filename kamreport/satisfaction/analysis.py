@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kamreport.data.schemas import Codebook
@@ -144,13 +145,38 @@ def analyse_satisfaction(survey: pd.DataFrame, codebook: Codebook, *, spec: Mode
     by_construct = ipma(survey, spec, pls, target=target, scale=scale)
     by_item = ipma(survey, spec, pls, target=target, scale=scale, level="item")
     tables = [t for t in (overall, by_segment, change, by_construct, by_item) if t is not None]
-    notes = tuple(dict.fromkeys(c for t in tables for c in t["caveat"].dropna()))
+    notes = tuple(dict.fromkeys([*(c for t in tables for c in t["caveat"].dropna()),
+                                 *statistical_faults(pls, cb_result)]))
     return SatisfactionAnalysis(
         spec=spec, pls=pls, quality=quality_result, index=overall, index_by_segment=by_segment,
         index_change=change, ipma=by_construct, ipma_items=by_item, target=target, segment=segment, wave=wave,
         cbsem=cb_result, cbsem_error=cb_error, notes=notes, cluster=cluster, modindices=modindices,
         invariance=invariance, mga=mga, predict=predicted, predict_error=predict_error,
     )
+
+
+def statistical_faults(pls: PlsResult, cb=None) -> list[str]:
+    """What must not pass silently, as sentences for the report's caveat box: PLS that did not
+    converge, bootstrap resamples that failed or hit the iteration cap, a CB-SEM solution that
+    did not converge or is improper (negative variances, Heywood cases)."""
+    faults = []
+    if not pls.converged:
+        faults.append(f"PLS did not converge in {pls.iterations} iterations: the estimates are not final")
+    draws = pls.bootstrap
+    if draws is not None and "paths" in draws.draws:
+        failed = int(np.isnan(np.asarray(draws.draws["paths"])).any(axis=tuple(range(1, draws.draws["paths"].ndim)))
+                     .sum())
+        capped = int((~np.asarray(draws.draws["converged"], bool)).sum()) if "converged" in draws.draws else 0
+        if failed:
+            faults.append(f"{failed} of {draws.n_resamples} bootstrap resamples failed (left out of the intervals)")
+        if capped:
+            faults.append(f"{capped} of {draws.n_resamples} bootstrap resamples hit the iteration cap (kept)")
+    if cb is not None:
+        if not cb.converged:
+            faults.append("the CB-SEM model did not converge: " + "; ".join(cb.warnings or ("no detail",)))
+        elif not cb.proper:
+            faults.append("the CB-SEM solution is improper (e.g. a negative variance): " + "; ".join(cb.warnings))
+    return faults
 
 
 def cfa_spec(spec: ModelSpec) -> ModelSpec:
