@@ -47,6 +47,7 @@ class AccountReview:
     lifecycle: pd.DataFrame
     transitions: pd.DataFrame | None
     kano: pd.DataFrame | None
+    kano_by_segment: pd.DataFrame | None            # the Kano table per value of the segment column
     key_accounts: pd.DataFrame | None
     sensitivity: pd.DataFrame | None
     levels: pd.DataFrame | None
@@ -65,7 +66,7 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
                      key_directions: Mapping[str, str] | None = None, top_n: int = 10,
                      margin_column: str | None = None, margin_cuts: tuple[float, float] | None = None,
                      window: str = "90D", thresholds: LifecycleThresholds = LifecycleThresholds(),
-                     weighting: str = "path") -> AccountReview:
+                     weighting: str = "path", segment: str | None = None) -> AccountReview:
     """The per-account view (see the module docstring).
 
     Parameters
@@ -83,6 +84,7 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
     margin_column, margin_cuts : a numeric margin measure of ``accounts`` and its medium/high
         cuts, for Kotler's level per tier
     window, thresholds : lifecycle windows and rules
+    segment : a survey column: the Kano categories per segment too
     """
     skipped: dict[str, str] = {}
     tiers = value.tiers.rename(None)   # ordered categories, top tier first
@@ -95,7 +97,7 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
         transitions, skipped["transitions"] = None, str(exc)
 
     scores = sat = loyal = loyalty_inputs = loyal_summary = grid = risk = kano_table = gaps = None
-    kano_by_account = None
+    kano_by_account = kano_by_segment = None
     if survey is None or spec is None:
         skipped["survey"] = "no survey in this parameter set"
     elif account_key not in survey.columns:
@@ -129,6 +131,8 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
             if codebook else {}
         if pairs:
             kano_table = kano.summary(survey, pairs)
+            if segment and segment in survey.columns:
+                kano_by_segment = kano.summary(survey, pairs, by=segment)
             kano_by_account = kano.summary(survey.assign(**{account_key: accounts_of}), pairs, by=account_key)
         else:
             skipped["kano"] = "the codebook declares no Kano question pairs (kano.attributes)"
@@ -154,6 +158,6 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
     return AccountReview(
         construct_scores=scores, satisfaction=sat, loyalty=loyal, loyalty_inputs=loyalty_inputs,
         loyalty_summary=loyal_summary, grid=grid, at_risk=risk, lifecycle=lifecycle, transitions=transitions,
-        kano=kano_table, key_accounts=key, sensitivity=sens, levels=levels, cards=cards,
+        kano=kano_table, kano_by_segment=kano_by_segment, key_accounts=key, sensitivity=sens, levels=levels, cards=cards,
         satisfaction_construct=satisfaction, window=window, thresholds=thresholds, skipped=skipped,
     )

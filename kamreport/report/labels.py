@@ -688,6 +688,7 @@ REVIEW_LABELS: dict[str, dict[str, str]] = {
         "en": "Each attribute is classified from the functional and dysfunctional answers (M must-be, O one-dimensional, "
               "A attractive, I indifferent, R reverse, Q questionable), by the mode; ties go M > O > A > I. "
               "Better = (A+O)/(A+O+M+I), Worse = −(O+M)/(A+O+M+I)."},
+    "kano_by_segment": {"zh": "各细分市场的 Kano 类别", "en": "Kano category by segment"},
     "kano_chart_title": {"zh": "Better–Worse 图", "en": "Better–Worse diagram"},
     "kano_chart_takeaway": {"zh": "右上：期望需求；右下：必备需求；左上：魅力需求",
                             "en": "Upper right: one-dimensional; lower right: must-be; upper left: attractive"},

@@ -245,3 +245,11 @@ def skipped_text(review, part: str, language: str) -> str:
     """Why a part of the review was left out (the survey's reason when the whole survey was)."""
     reason = review.skipped.get(part) or review.skipped.get("survey", "")
     return label("skipped", language, reason=reason)
+
+
+def kano_segment_table(kano_by_segment: pd.DataFrame, names: dict[str, str], language: str):
+    """The Kano category of each attribute (rows) in each segment (columns)."""
+    wide = kano_by_segment["category"].unstack()
+    wide.index = [names.get(a, a) for a in wide.index]
+    wide.columns = [str(c) for c in wide.columns]
+    return _styled(wide, {})
