@@ -170,12 +170,36 @@ def check_inputs(params: Params) -> Inputs:
         refuse_other_currency(tx, params.currency)
         if t.order_id:
             refuse_reused_order_ids(tx, t.order_id)
+        _check_accounts(params, inputs)
         customers = tx["customer_id"].nunique()
         if customers < MIN_CUSTOMERS:
             word = "customer" if customers == 1 else "customers"
             raise InputError(f"{redact_url(params.resolve(t.path))}: only {customers} {word}; the value report "
                              f"needs at least {MIN_CUSTOMERS} (fix data.transactions.customer, or the filter)")
     return inputs
+
+
+def _check_accounts(params: Params, inputs: Inputs) -> None:
+    """The account master has the key the value report joins on, and the columns the account
+    review scores (review.key_weights, review.margin_column) where notebook 03 runs."""
+    d, accounts = params.data, inputs.accounts
+    source = redact_url(params.resolve(d.accounts)) if d.accounts else "parameters"
+    if accounts is not None and d.account_key not in accounts.columns:
+        raise InputError(f"{source}: account key column {d.account_key!r} not found (columns present: "
+                         f"{', '.join(map(str, accounts.columns[:12]))}); fix data.account_key")
+    if "03_account_review" not in params.notebooks:
+        return
+    wanted = [*params.review.key_weights, *([params.review.margin_column] if params.review.margin_column else [])]
+    if wanted and accounts is None:
+        raise InputError(f"{params.source}: review.key_weights / review.margin_column need the account master; "
+                         "add data.accounts or drop them")
+    missing = [c for c in wanted if c not in accounts.columns] if wanted else []
+    if missing:
+        raise InputError(f"{source}: column(s) {', '.join(map(repr, missing))} named in review.key_weights / "
+                         "review.margin_column are not in the account master; fix the names")
+    if params.review.margin_column and params.review.margin_cuts is None:
+        raise InputError(f"{params.source}: review.margin_column needs review.margin_cuts (medium from, high "
+                         "from), e.g. [0.3, 0.4]")
 
 
 def cleaning_notes(inputs: Inputs) -> str:

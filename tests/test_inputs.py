@@ -75,3 +75,31 @@ def test_a_new_users_published_data_loads(tmp_path, reference_dir) -> None:
     cleaning = inputs.transactions.attrs["cleaning"]
     assert cleaning["amount_currency"] == "USD" and cleaning["amount_currency_symbols"] == len(orders)
     assert cleaning["amount_thousands_separators"] == int((orders["amount"] * 100 >= 1000).sum())
+
+
+def test_check_inputs_knows_what_the_account_review_needs(tmp_path) -> None:
+    """Notebook 03's criteria must be columns of the account master: refused at validate, not
+    inside the notebook."""
+    pd.DataFrame({"account_id": ["A", "B", "C", "D", "E", "F"], "volume": range(6)}).to_csv(
+        tmp_path / "accounts.csv", index=False)
+    orders = pd.DataFrame({"account_id": list("ABCDEF") * 2, "date": ["2024-01-02"] * 6 + ["2024-03-01"] * 6,
+                           "amount": [10.0] * 12})
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    cb = {"scale": {"min": 1, "max": 5}, "items": {f"S{i}": {"construct": "Satisfaction"} for i in (1, 2)}
+          | {f"L{i}": {"construct": "Loyalty"} for i in (1, 2)}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    rng = __import__("numpy").random.default_rng(1)
+    pd.DataFrame(rng.integers(1, 6, (40, 4)), columns=["S1", "S2", "L1", "L2"]).assign(
+        account_id=list("ABCDEF" * 7)[:40]).to_csv(tmp_path / "s.csv", index=False)
+    spec = {"title": "t", "notebooks": ["03_account_review"],
+            "data": {"survey": "s.csv", "codebook": "cb.yaml", "accounts": "accounts.csv",
+                     "transactions": {"path": "orders.csv", "customer": "account_id"}},
+            "model": {"spec": "Satisfaction =~ S1 + S2\nLoyalty =~ L1 + L2\nLoyalty ~ Satisfaction",
+                      "target": "Loyalty"},
+            "review": {"key_weights": {"volume": 0.5, "margin": 0.5}}}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=r"accounts.csv: column\(s\) 'margin' named in review.key_weights"):
+        check_inputs(Params.from_file(tmp_path / "p.yaml"))
+    spec["review"] = {"key_weights": {"volume": 1.0}}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    check_inputs(Params.from_file(tmp_path / "p.yaml"))
