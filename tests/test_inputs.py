@@ -103,3 +103,31 @@ def test_check_inputs_knows_what_the_account_review_needs(tmp_path) -> None:
     spec["review"] = {"key_weights": {"volume": 1.0}}
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
     check_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def test_filter_restricts_survey_accounts_and_their_transactions(tmp_path) -> None:
+    """filter: {region: East} keeps East's respondents, accounts and (through the account key)
+    their orders; a value that leaves nothing is refused with the fix."""
+    pd.DataFrame({"account_id": ["A", "B", "C"], "region": ["East", "West", "East"]}).to_csv(
+        tmp_path / "accounts.csv", index=False)
+    pd.DataFrame({"account_id": list("ABCABC"), "date": ["2024-01-02"] * 6, "amount": [1.0] * 6}).to_csv(
+        tmp_path / "orders.csv", index=False)
+    cb = {"scale": {"min": 1, "max": 5}, "items": {"S1": {"construct": "S"}}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    pd.DataFrame({"account_id": list("ABCA"), "S1": [1, 2, 3, 4]}).to_csv(tmp_path / "s.csv", index=False)
+    spec = {"title": "t", "notebooks": ["01_satisfaction", "02_customer_value"], "filter": {"region": "East"},
+            "data": {"survey": "s.csv", "codebook": "cb.yaml", "accounts": "accounts.csv",
+                     "transactions": {"path": "orders.csv", "customer": "account_id"}}}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    inputs = load_inputs(Params.from_file(tmp_path / "p.yaml"))
+    assert sorted(inputs.survey["account_id"]) == ["A", "A", "C"]
+    assert sorted(inputs.accounts["account_id"]) == ["A", "C"]
+    assert sorted(inputs.transactions["customer_id"].unique()) == ["A", "C"]
+    spec["filter"] = {"region": "North"}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=r"filter region=\['North'\] leaves no rows in the survey; fix 'filter'"):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))
+    spec["filter"] = {"colour": "red"}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=r"filter column 'colour' is in none of the data"):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))
