@@ -16,6 +16,7 @@ failed: the executed notebook is kept as ``.failed.ipynb``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -147,14 +148,17 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
         raise InputError(invalid[0].error if invalid else "no parameter sets to run")
     folders: dict[Path, _Folder] = {}
 
+    def base_of(p: Params) -> Path:
+        return (Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve()
+
     def folder_of(p: Params) -> _Folder:
-        base = (Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve()
+        base = base_of(p)
         if base not in folders:
             folders[base] = _Folder(base, base / run_id, _last_entries(base))
             folders[base].run_dir.mkdir(parents=True, exist_ok=True)
         return folders[base]
 
-    for base in {(Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve() for p in ready}:
+    for base in {base_of(p) for p in ready}:
         writable(base)
 
     tasks = [(p, nb, folder_of(p)) for p in ready for nb in p.notebooks]
@@ -268,7 +272,14 @@ def _masked(value):
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in 4 MiB blocks."""
+    """SHA-256 of a file, read in 4 MiB blocks; once per file, size and mtime in a process (a
+    batch names the same inputs in many parameter sets and notebooks)."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(1 << 22):
