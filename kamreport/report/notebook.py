@@ -192,13 +192,24 @@ def table_bundle(frame, name: str | None = None) -> dict:
             "index_name": " / ".join(map(str, names)), "columns": flat, "data": rows}
 
 
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    """A displayed table: its HTML and, beside it, its raw data (:data:`TABLE_MIME`)."""
+
+    html: str
+    bundle: dict
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self.html, TABLE_MIME: self.bundle}
+
+
 def table(frame, name: str | None = None) -> None:
     """Show a table (DataFrame or Styler) with the report's pandas display options, set only
     while it is rendered (:data:`DISPLAY_OPTIONS`), and carry its raw data along
     (:data:`TABLE_MIME`, see :func:`table_bundle`) for the workbook output; ``name`` names its
     sheet (default: the caption, else the workbook names it after the heading above it)."""
     with pd.option_context(*[x for kv in DISPLAY_OPTIONS.items() for x in kv]):
-        display({"text/html": frame._repr_html_(), TABLE_MIME: table_bundle(frame, name)}, raw=True)
+        display(_Table(frame._repr_html_(), table_bundle(frame, name)))
 
 
 def show(fig: plt.Figure, *, dpi: int = 150) -> None:
