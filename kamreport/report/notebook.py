@@ -171,12 +171,13 @@ TABLE_MIME = "application/vnd.kamreport.table+json"
 
 def table_bundle(frame, name: str | None = None) -> dict:
     """The raw data of a displayed table (DataFrame or Styler) as JSON-ready
-    ``{"name", "columns", "index", "data"}``: headers as shown, numbers unformatted.
+    ``{"name", "index", "index_names", "columns", "data"}``: headers as shown, numbers
+    unformatted, each index row a list (one value per level; none when the index is hidden).
 
     Examples
     --------
     >>> table_bundle(pd.DataFrame({"a": [1.5]}, index=["x"]), "t")
-    {'name': 't', 'index': ['x'], 'index_name': '', 'columns': ['a'], 'data': [[1.5]]}
+    {'name': 't', 'index': [['x']], 'index_names': [''], 'columns': ['a'], 'data': [[1.5]]}
     """
     data = frame.data if hasattr(frame, "data") and not isinstance(frame, pd.DataFrame) else frame
     hidden = getattr(frame, "hidden_columns", []) or []
@@ -185,11 +186,11 @@ def table_bundle(frame, name: str | None = None) -> dict:
     index_hidden = bool(getattr(frame, "hide_index_", [False])[0]) if hasattr(frame, "hide_index_") else False
     flat = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in data.columns]
     rows = json.loads(data.to_json(orient="values", date_format="iso", default_handler=str))
-    index = [] if index_hidden else [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i)
+    index = [] if index_hidden else [[str(v) for v in (i if isinstance(i, tuple) else (i,))]
                                      for i in data.index]
-    names = [n for n in data.index.names if n is not None]
+    names = [] if index_hidden else ["" if n is None else str(n) for n in data.index.names]
     return {"name": name or str(getattr(frame, "caption", None) or ""), "index": index,
-            "index_name": " / ".join(map(str, names)), "columns": flat, "data": rows}
+            "index_names": names, "columns": flat, "data": rows}
 
 
 @dataclasses.dataclass(frozen=True)
