@@ -81,7 +81,7 @@ def test_printed_pages_are_drawn_and_read_back(demo_report, tmp_path):
     params, _, pdf = demo_report
     subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert 3 <= len(pages) <= 14
+    assert 3 <= len(pages) <= 10                     # sections flow: ~9 A4 pages, was 15
     for page in pages:
         with Image.open(page) as image:
             assert _not_blank(image), page.name
