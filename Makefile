@@ -10,8 +10,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kamreport-installed
 DEMO   := data/demo
 # Debian packages: Chromium prints the PDFs, Noto CJK renders Chinese, PostgreSQL backs the
-# push-down tests, python3-venv creates the venv on a bare Debian/Ubuntu machine.
-APT_PACKAGES := chromium fonts-noto-cjk postgresql python3-venv
+# push-down tests, poppler-utils (pdftoppm, pdftotext) lets the tests look at the PDFs,
+# python3-venv creates the venv on a bare Debian/Ubuntu machine.
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql python3-venv
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -27,6 +28,7 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \

@@ -135,7 +135,7 @@ class ReviewOptions(_Strict):
 
 
 class OutputOptions(_Strict):
-    formats: tuple[Literal["html", "pdf"], ...] = ("html",)
+    formats: tuple[Literal["html", "pdf", "xlsx"], ...] = ("html",)
     dir: str = "reports"
 
 

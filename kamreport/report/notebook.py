@@ -9,8 +9,10 @@ outside a capture never reach a report (the nbconvert template drops stderr).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -120,11 +122,95 @@ def callout(markdown_html: str) -> None:
     display(HTML(f'<div class="kam-callout">{markdown_html}</div>'))
 
 
-def table(frame) -> None:
+def in_language(inputs, language: str, *, account_name: str = "account_name"):
+    """``inputs`` with data values as a report in ``language`` shows them: every column the
+    codebook translates (``values``, e.g. region, industry, role) in survey, accounts and
+    transactions goes through :meth:`~kamreport.data.schemas.Codebook.translate`, and English
+    reports name accounts by ``<account_name>_en`` where the accounts master has one (proper
+    names without a translation stay as they are). Items and Kano answers are left alone.
+
+    Examples
+    --------
+    >>> from kamreport.data.schemas import Codebook
+    >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 5}, "items": {"Q1": {"construct": "S"}},
+    ...                               "values": {"region": {"HD": "East"}}})
+    >>> box = dataclasses.make_dataclass("Box", ["codebook", "survey", "accounts", "transactions"], frozen=True)
+    >>> acc = pd.DataFrame({"account_name": ["Jia Gongsi", "Yi Gongsi"], "account_name_en": ["Jia Ltd", None],
+    ...                     "region": ["HD", "HN"]})
+    >>> out = in_language(box(cb, None, acc, None), "en")
+    >>> out.accounts[["account_name", "region"]].values.tolist()
+    [['Jia Ltd', 'East'], ['Yi Gongsi', 'HN']]
+    """
+    codebook = inputs.codebook
+    columns = set(codebook.values) if codebook is not None else set()
+    if codebook is not None:
+        columns -= set(codebook.items) | set(codebook.kano_columns)
+    changes = {}
+    for role in ("survey", "accounts", "transactions"):
+        frame = getattr(inputs, role, None)
+        if frame is None:
+            continue
+        todo = [c for c in frame.columns if c in columns]
+        english = f"{account_name}_{language}"
+        named = role == "accounts" and english in frame.columns and account_name in frame
+        if not todo and not named:
+            continue
+        frame = frame.copy()
+        for column in todo:
+            frame[column] = codebook.translate(column, frame[column], language)
+        if named:
+            frame[account_name] = frame[english].where(frame[english].notna() & (frame[english] != ""),
+                                                       frame[account_name])
+        changes[role] = frame
+    return dataclasses.replace(inputs, **changes) if changes else inputs
+
+
+#: The mime type of a table's raw data (for the xlsx output); nbconvert's HTML ignores it.
+TABLE_MIME = "application/vnd.kamreport.table+json"
+
+
+def table_bundle(frame, name: str | None = None) -> dict:
+    """The raw data of a displayed table (DataFrame or Styler) as JSON-ready
+    ``{"name", "index", "index_names", "columns", "data"}``: headers as shown, numbers
+    unformatted, each index row a list (one value per level; none when the index is hidden).
+
+    Examples
+    --------
+    >>> table_bundle(pd.DataFrame({"a": [1.5]}, index=["x"]), "t")
+    {'name': 't', 'index': [['x']], 'index_names': [''], 'columns': ['a'], 'data': [[1.5]]}
+    """
+    data = frame.data if hasattr(frame, "data") and not isinstance(frame, pd.DataFrame) else frame
+    hidden = getattr(frame, "hidden_columns", []) or []
+    if hidden:
+        data = data.drop(columns=[data.columns[i] for i in hidden if i < len(data.columns)])
+    index_hidden = bool(getattr(frame, "hide_index_", [False])[0]) if hasattr(frame, "hide_index_") else False
+    flat = [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in data.columns]
+    rows = json.loads(data.to_json(orient="values", date_format="iso", default_handler=str))
+    index = [] if index_hidden else [[str(v) for v in (i if isinstance(i, tuple) else (i,))]
+                                     for i in data.index]
+    names = [] if index_hidden else ["" if n is None else str(n) for n in data.index.names]
+    return {"name": name or str(getattr(frame, "caption", None) or ""), "index": index,
+            "index_names": names, "columns": flat, "data": rows}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    """A displayed table: its HTML and, beside it, its raw data (:data:`TABLE_MIME`)."""
+
+    html: str
+    bundle: dict
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self.html, TABLE_MIME: self.bundle}
+
+
+def table(frame, name: str | None = None) -> None:
     """Show a table (DataFrame or Styler) with the report's pandas display options, set only
-    while it is rendered (:data:`DISPLAY_OPTIONS`)."""
+    while it is rendered (:data:`DISPLAY_OPTIONS`), and carry its raw data along
+    (:data:`TABLE_MIME`, see :func:`table_bundle`) for the workbook output; ``name`` names its
+    sheet (default: the caption, else the workbook names it after the heading above it)."""
     with pd.option_context(*[x for kv in DISPLAY_OPTIONS.items() for x in kv]):
-        display(frame)
+        display(_Table(frame._repr_html_(), table_bundle(frame, name)))
 
 
 def show(fig: plt.Figure, *, dpi: int = 150) -> None:

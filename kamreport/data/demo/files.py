@@ -37,6 +37,11 @@ def codebook_dict(truth: DemoTruth) -> dict[str, Any]:
         },
         "columns": {"account_id": "str", "wave": "int", "survey_date": "date",
                     "respondent_role": "str", "comment": "str"},
+        # English labels of the data values, for English reports (survey and account master)
+        "values": {"region": {zh: en for zh, en, _ in REGIONS},
+                   "industry": {zh: en for zh, en, _ in INDUSTRIES},
+                   "respondent_role": {zh: en for zh, en, _ in ROLES},
+                   "product_line": {zh: en for zh, en, *_ in PRODUCT_LINES}},
     }
 
 
