@@ -153,3 +153,30 @@ def test_only_aggregates_leave_spark(cdnow_spark: ir.Table) -> None:
     """Every query sent to Spark is an aggregate: no transaction row comes back to the driver."""
     s = customer_summary(cdnow_spark, observation_end=OBS)
     assert s.attrs["sql"] and all("GROUP BY" in q or "COUNT(" in q.upper() for q in s.attrs["sql"])
+
+
+@pytest.mark.parametrize("kind", ["frame", "parquet", "parquet folder", "csv with ;"])
+def test_frames_and_files_scanned_by_spark_con(spark_con, cdnow: pd.DataFrame, kind: str,
+                                               tmp_path) -> None:
+    """con=ibis.pyspark.connect(spark): Spark itself reads the frame, Parquet or CSV given."""
+    if kind == "frame":
+        src = cdnow
+    elif kind == "parquet":
+        src = tmp_path / "cdnow.parquet"
+        cdnow.to_parquet(src)
+    elif kind == "parquet folder":
+        src = tmp_path / "parts"
+        src.mkdir()
+        cdnow.iloc[:3000].to_parquet(src / "part-0.parquet")
+        cdnow.iloc[3000:].to_parquet(src / "part-1.parquet")
+    else:
+        src = tmp_path / "cdnow.csv"
+        cdnow.to_csv(src, sep=";", index=False)
+    s = customer_summary(src, observation_end=OBS, con=spark_con)
+    expected = customer_summary(cdnow, observation_end=OBS)
+    assert s.attrs["engine"] == "pyspark"
+    # Spark infers a CSV's integer ids as int (32 bit), DuckDB as bigint: the ids themselves agree
+    pd.testing.assert_frame_equal(s, expected, check_index_type=kind != "csv with ;")
+    assert s.attrs["diagnostics"] == expected.attrs["diagnostics"]
+    if kind == "frame":  # the temporary view of the frame is dropped afterwards
+        assert not [t for t in spark_con.list_tables() if t.startswith("kamreport_tx_")]
