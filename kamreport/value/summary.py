@@ -98,6 +98,10 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         raise InputError(f"tx has type {type(tx).__name__}; fix: pass a DataFrame, a CSV/Parquet/"
                          "DuckDB path, a postgresql:// URL with table=, or an ibis table")
     text = str(tx)
+    if getattr(con, "name", "") == "pyspark" and "://" in text and not text.startswith(SQL_SCHEMES):
+        # a cluster path (hdfs://, s3a://, file://...): Parquet (file or folder) or CSV, read by Spark
+        read = con.read_csv if text.lower().rstrip("/").endswith((".csv", ".csv.gz")) else con.read_parquet
+        return _Source(read(text), text, "pyspark")
     if con is not None and not text.startswith(SQL_SCHEMES) and not Path(text).exists() and "*" not in text:
         return _Source(con.table(table or text), f"table {table or text}", con.name)
     ref = resolve_source(text, table=table)

@@ -155,7 +155,7 @@ def test_only_aggregates_leave_spark(cdnow_spark: ir.Table) -> None:
     assert s.attrs["sql"] and all("GROUP BY" in q or "COUNT(" in q.upper() for q in s.attrs["sql"])
 
 
-@pytest.mark.parametrize("kind", ["frame", "parquet", "parquet folder", "csv with ;"])
+@pytest.mark.parametrize("kind", ["frame", "parquet", "parquet folder", "csv with ;", "file:// folder"])
 def test_frames_and_files_scanned_by_spark_con(spark_con, cdnow: pd.DataFrame, kind: str,
                                                tmp_path) -> None:
     """con=ibis.pyspark.connect(spark): Spark itself reads the frame, Parquet or CSV given."""
@@ -164,11 +164,12 @@ def test_frames_and_files_scanned_by_spark_con(spark_con, cdnow: pd.DataFrame, k
     elif kind == "parquet":
         src = tmp_path / "cdnow.parquet"
         cdnow.to_parquet(src)
-    elif kind == "parquet folder":
+    elif kind in ("parquet folder", "file:// folder"):  # the URL as for hdfs:// or s3a://
         src = tmp_path / "parts"
         src.mkdir()
         cdnow.iloc[:3000].to_parquet(src / "part-0.parquet")
         cdnow.iloc[3000:].to_parquet(src / "part-1.parquet")
+        src = src.as_uri() if kind == "file:// folder" else src
     else:
         src = tmp_path / "cdnow.csv"
         cdnow.to_csv(src, sep=";", index=False)
