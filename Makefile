@@ -35,12 +35,15 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# The tests also run customer_summary on a local Spark, which needs a Java runtime (not `make demo`).
+# The tests also run customer_summary on a local Spark, which needs a Java runtime (not `make demo`):
+# Java 17 where the distribution has it, else its default (21 on Debian 13; Spark 4.0 runs on both).
 system-deps-test:
 	@if ! command -v java >/dev/null 2>&1; then \
-	  echo "installing Debian packages: openjdk-17-jre-headless"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	  $$SUDO apt-get update -qq; \
+	  jre=openjdk-17-jre-headless; apt-cache show $$jre >/dev/null 2>&1 || jre=default-jre-headless; \
+	  echo "installing Debian packages: $$jre"; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$jre >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml | system-deps
