@@ -16,7 +16,7 @@ APT_PACKAGES := chromium fonts-noto-cjk poppler-utils postgresql python3-venv
 export OPENBLAS_NUM_THREADS ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo test setup system-deps demo-data reports clean distclean bench strip
+.PHONY: help demo test setup system-deps system-deps-test demo-data reports clean distclean bench strip
 
 help:
 	@echo "make demo   - set up, generate demo data, run notebooks, write HTML+PDF into reports/"
@@ -37,10 +37,21 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# The tests also run customer_summary on a local Spark, which needs a Java runtime (not `make demo`):
+# Java 17 where the distribution has it, else its default (21 on Debian 13; Spark 4.0 runs on both).
+system-deps-test:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq; \
+	  jre=openjdk-17-jre-headless; apt-cache show $$jre >/dev/null 2>&1 || jre=default-jre-headless; \
+	  echo "installing Debian packages: $$jre"; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$jre >/dev/null; \
+	fi
+
 $(STAMP): pyproject.toml | system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,spark]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name kamreport --display-name "kamreport (venv)" >/dev/null
 	touch $(STAMP)
 
@@ -57,7 +68,7 @@ demo: setup demo-data
 	$(BIN)/kamreport run params/demo.yaml params/demo_en.yaml --jobs 2
 	@echo "open reports/latest/index.html"
 
-test: setup
+test: system-deps-test setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

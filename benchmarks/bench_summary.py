@@ -1,6 +1,7 @@
 """customer_summary + rfm_scores + pyramid on 10^7 / 10^8 transactions vs a pandas baseline.
 
 Usage:  .venv/bin/python benchmarks/bench_summary.py [--sizes 1e6,1e7] [--memory-limit 2GB]
+        .venv/bin/python benchmarks/bench_summary.py --engine spark [--sizes 1e7]
 
 Synthetic transactions (one customer per 50 rows, three years of days, gamma amounts, 2% returns,
 0.5% free orders) are written once, in chunks, to ``.bench-cache/tx_<n>.parquet`` (git-ignored).
@@ -10,7 +11,11 @@ Every case runs in a child process that reports its wall time and peak RSS (ru_m
   to ``.bench-cache/duckdb-tmp``; only the per-customer result becomes pandas;
 - ``pandas``: ``pd.read_parquet`` + groupby computing the same columns under the same rules, then
   the same ``rfm_scores`` and ``pyramid``; run under an address-space cap (``--pandas-cap-gb``) so
-  a run that needs more fails instead of pushing the shared machine into swap or the OOM killer.
+  a run that needs more fails instead of pushing the shared machine into swap or the OOM killer;
+- ``spark`` (with ``--engine spark``, instead of pandas): the same ``customer_summary`` on a local
+  Spark (``local[<threads>]``, ``--spark-memory`` driver heap) reading the same Parquet file
+  through ibis' PySpark backend. Session start-up is timed apart; peak memory is the largest sum
+  of the resident memory of the Python driver and its JVM, sampled every 0.1 s.
 
 Both print check sums (customers, sum of frequency, of total_revenue, of monetary_value) so the
 two results are seen to agree.
@@ -118,24 +123,87 @@ def run_pandas(path: Path, args: argparse.Namespace) -> dict[str, float]:
     return {"summary_s": t1 - t0, "total_s": t2 - t0, **checks(summary)}
 
 
+class PeakRss:
+    """Largest RSS sum of this process and its descendants (the JVM), sampled in a thread."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        import threading
+
+        import psutil
+
+        self.proc, self.peak, self.every = psutil.Process(), 0, every
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        import psutil
+
+        while not self.stop.is_set():
+            total = 0
+            for p in [self.proc, *self.proc.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self.stop.wait(self.every)
+
+    def gb(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return self.peak / 2**30
+
+
+def run_spark(path: Path, args: argparse.Namespace) -> dict[str, float]:
+    import ibis
+    from pyspark.sql import SparkSession
+
+    from kamreport.value import customer_summary, pyramid, rfm_scores
+
+    peak = PeakRss()
+    t0 = time.perf_counter()
+    spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("bench_summary")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.memory", args.spark_memory)
+             .config("spark.sql.shuffle.partitions", str(4 * args.threads))
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.local.dir", str(Path(args.cache) / "spark-tmp"))
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    con = ibis.pyspark.connect(spark)
+    t1 = time.perf_counter()
+    try:
+        summary = customer_summary(path, con=con, freq="W")
+        t2 = time.perf_counter()
+        rfm_scores(summary)
+        pyramid(summary)
+        t3 = time.perf_counter()
+    finally:
+        spark.stop()
+    return {"startup_s": t1 - t0, "summary_s": t2 - t1, "total_s": t3 - t1, **checks(summary),
+            "peak_rss_gb": peak.gb()}
+
+
 def child(args: argparse.Namespace) -> None:
     if args.child == "pandas" and args.pandas_cap_gb > 0:
         cap = int(args.pandas_cap_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    runner = run_kamreport if args.child == "kamreport" else run_pandas
+    runner = {"kamreport": run_kamreport, "pandas": run_pandas, "spark": run_spark}[args.child]
     try:
         out = runner(Path(args.file), args)
         out["status"] = "ok"
     except MemoryError:
         out = {"status": f"MemoryError under a {args.pandas_cap_gb:g} GB address-space cap"}
-    out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    out.setdefault("peak_rss_gb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
     print("RESULT " + json.dumps(out))
 
 
 def run_case(kind: str, path: Path, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--child", kind, "--file", str(path), "--cache", args.cache,
            "--memory-limit", args.memory_limit, "--threads", str(args.threads),
-           "--pandas-cap-gb", str(args.pandas_cap_gb)]
+           "--pandas-cap-gb", str(args.pandas_cap_gb), "--spark-memory", args.spark_memory]
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONWARNINGS="ignore")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
     for line in proc.stdout.splitlines():
@@ -154,7 +222,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--pandas-cap-gb", type=float, default=10.0,
                         help="RLIMIT_AS of the pandas child (0 = none)")
-    parser.add_argument("--child", choices=["kamreport", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=["pandas", "spark"], default="pandas",
+                        help="what runs next to kamreport on DuckDB: the pandas baseline or local Spark")
+    parser.add_argument("--spark-memory", default="4g", help="Spark driver heap (local mode)")
+    parser.add_argument("--child", choices=["kamreport", "pandas", "spark"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -169,7 +240,8 @@ def main() -> None:
     if free < need:
         sys.exit(f"not enough disk space in {cache}; fix: free space or pass smaller --sizes")
     print(f"DuckDB memory_limit={args.memory_limit} threads={args.threads}; "
-          f"pandas cap {args.pandas_cap_gb:g} GB; {os.cpu_count()} CPUs")
+          f"pandas cap {args.pandas_cap_gb:g} GB; {os.cpu_count()} CPUs"
+          + (f"; Spark local[{args.threads}], driver memory {args.spark_memory}" if args.engine == "spark" else ""))
     auto = args.memory_limit == "auto"
     for n in sizes:
         if auto:  # measured: 3GB keeps 10^8 rows under 4 GB peak RSS at a third of 1GB's time
@@ -180,7 +252,8 @@ def main() -> None:
             generate(path, n)
             print(f"generated {path.name} ({path.stat().st_size / 2**20:.0f} MB) "
                   f"in {time.perf_counter() - t0:.1f} s")
-        res = {kind: run_case(kind, path, args) for kind in ("kamreport", "pandas")}
+        other = args.engine
+        res = {kind: run_case(kind, path, args) for kind in ("kamreport", other)}
         print(f"\n== {n:.0e} transactions, {n // ROWS_PER_CUSTOMER} customer ids, "
               f"DuckDB memory_limit {args.memory_limit} ==")
         print(f"{'case':<10}{'status':<10}{'summary s':>11}{'total s':>9}{'peak RSS GB':>13}")
@@ -188,10 +261,11 @@ def main() -> None:
             ok = r.get("status") == "ok"
             print(f"{kind:<10}{'ok' if ok else 'FAILED':<10}"
                   f"{r.get('summary_s', float('nan')):>11.2f}{r.get('total_s', float('nan')):>9.2f}"
-                  f"{r.get('peak_rss_gb', float('nan')):>13.2f}" + ("" if ok else f"  {r['status']}"))
-        k, p = res["kamreport"], res["pandas"]
+                  f"{r.get('peak_rss_gb', float('nan')):>13.2f}" + ("" if ok else f"  {r['status']}")
+                  + (f"  (+{r['startup_s']:.1f} s session start-up)" if "startup_s" in r else ""))
+        k, p = res["kamreport"], res[other]
         if k.get("status") == p.get("status") == "ok":
-            print(f"ratio kamreport/pandas: time {k['total_s'] / p['total_s']:.2f}, "
+            print(f"ratio kamreport/{other}: time {k['total_s'] / p['total_s']:.2f}, "
                   f"peak memory {k['peak_rss_gb'] / p['peak_rss_gb']:.2f}")
             same = all(abs(k[c] - p[c]) <= 1e-9 * max(1.0, abs(p[c])) for c in
                        ("customers", "sum_frequency", "sum_total_revenue", "sum_monetary_value"))

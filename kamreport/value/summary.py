@@ -2,7 +2,9 @@
 
 The aggregation is written once as an ibis expression. It runs in DuckDB for pandas frames, CSV
 and Parquet files and DuckDB database files (out-of-core, bounded memory), and inside PostgreSQL
-for a ``postgresql://`` URL (only the per-customer result leaves the server). Only that result is
+for a ``postgresql://`` URL (only the per-customer result leaves the server), and on Spark for an
+ibis table of the PySpark backend (or frames and files with ``con=ibis.pyspark.connect(spark)``:
+the executors aggregate, the driver receives the per-customer rows). Only that result is
 materialised as pandas; day differences and ratios are computed on it.
 
 Rules (each counted in ``result.attrs["diagnostics"]``)
@@ -86,6 +88,9 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         if getattr(backend, "name", "") == "duckdb":
             backend.con.register(name, tx)  # zero-copy scan of the frame
             close.insert(0, lambda: backend.con.unregister(name))
+        elif backend.name == "pyspark":  # Spark has no temporary tables: a temporary view
+            backend.create_view(name, ibis.memtable(tx), overwrite=True)
+            close.insert(0, lambda: backend.raw_sql(f"DROP VIEW IF EXISTS {name}"))
         else:
             backend.create_table(name, tx, temp=True)
         return _Source(backend.table(name), "the DataFrame", backend.name, close)
@@ -93,6 +98,10 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         raise InputError(f"tx has type {type(tx).__name__}; fix: pass a DataFrame, a CSV/Parquet/"
                          "DuckDB path, a postgresql:// URL with table=, or an ibis table")
     text = str(tx)
+    if getattr(con, "name", "") == "pyspark" and "://" in text and not text.startswith(SQL_SCHEMES):
+        # a cluster path (hdfs://, s3a://, file://...): Parquet (file or folder) or CSV, read by Spark
+        read = con.read_csv if text.lower().rstrip("/").endswith((".csv", ".csv.gz")) else con.read_parquet
+        return _Source(read(text), text, "pyspark")
     if con is not None and not text.startswith(SQL_SCHEMES) and not Path(text).exists() and "*" not in text:
         return _Source(con.table(table or text), f"table {table or text}", con.name)
     ref = resolve_source(text, table=table)
@@ -106,8 +115,9 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         backend = ibis.duckdb.connect(text, read_only=True)
         return _Source(backend.table(table), ref.name, "duckdb", [backend.disconnect])
     if ref.kind == "parquet":
-        pattern = str(Path(text) / "**" / "*.parquet") if Path(text).is_dir() else text
         backend = _duckdb(con, close)
+        spark = backend.name == "pyspark"  # Spark reads a folder of Parquet files itself
+        pattern = str(Path(text) / "**" / "*.parquet") if Path(text).is_dir() and not spark else text
         return _Source(backend.read_parquet(pattern), ref.name, backend.name, close)
     if ref.kind == "csv":
         if "*" in text:  # a pattern of CSV files: read as UTF-8 by the engine
@@ -117,7 +127,8 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
         if copy is not None:
             close.append(lambda: copy.unlink(missing_ok=True))
         backend = _duckdb(con, close)
-        return _Source(backend.read_csv(str(readable), delim=delimiter), ref.name, backend.name, close)
+        sep = {"sep" if backend.name == "pyspark" else "delim": delimiter}
+        return _Source(backend.read_csv(str(readable), **sep), ref.name, backend.name, close)
     raise InputError(f"{text}: {ref.kind} files are not read by the engine; fix: export the "
                      "transactions as CSV or Parquet, or read them with read_transactions first")
 
@@ -249,7 +260,7 @@ def customer_summary(
     tx : DataFrame, str or Path, ibis Table
         Transactions: a pandas DataFrame, a CSV or Parquet path (or Parquet folder / glob), a
         DuckDB database file or ``postgresql://user@host:port/db`` URL (both with ``table=``),
-        an ibis table expression, or a table name in ``con``.
+        an ibis table expression (DuckDB, PostgreSQL, PySpark), or a table name in ``con``.
     customer, date, amount : str
         Column names. ``date`` may be a date, timestamp (truncated to the day) or ISO text.
     observation_end : date-like, optional
@@ -268,7 +279,8 @@ def customer_summary(
         Table name inside a DuckDB file, a PostgreSQL database or ``con``.
     con : ibis backend, optional
         Where frames and files are scanned (e.g. ``ibis.duckdb.connect(memory_limit="2GB",
-        threads=2)``); default a private in-memory DuckDB, closed afterwards.
+        threads=2)``, or ``ibis.pyspark.connect(spark)`` with paths every executor can read);
+        default a private in-memory DuckDB, closed afterwards.
 
     Returns
     -------

@@ -1,0 +1,183 @@
+"""customer_summary on a real local Spark equals the in-process DuckDB summary, row for row.
+
+References: the CDNOW 1/10th sample (Fader, Hardie & Lee 2005, Marketing Science 24(2);
+../shared/reference/cdnow/README.md) with its calibration period to 1997-09-30 and holdout to
+1998-06-30, and the kamreport demo transactions. The oracle is the same ibis expression run by
+DuckDB (tested against a plain-pandas reference and the CDNOW counts in test_summary.py); Spark
+is Apache Spark (pyspark 3.5-4.0, ``local[2]``) through ibis' PySpark backend. pyspark and a Java
+runtime are installed by ``make test``: without them these tests fail, they are never skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from pyspark.sql import SparkSession
+
+from kamreport.data.demo import make_demo_data
+from kamreport.errors import InputError
+from kamreport.value import customer_summary
+
+# pyspark 4.0 converts its results with pandas' deprecated copy= keyword (pandas 3)
+pytestmark = pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
+OBS, HOLD = "1997-09-30", "1998-06-30"
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    """One local Spark for every test here: 2 threads, no UI, UTC, bound to the loopback."""
+    session = (SparkSession.builder.master("local[2]").appName("kamreport-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.default.parallelism", "2")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_con(spark: SparkSession):
+    """The ibis PySpark backend over the session."""
+    return ibis.pyspark.connect(spark)
+
+
+def to_spark(spark: SparkSession, con, df: pd.DataFrame) -> ir.Table:
+    """The frame as a Spark temporary view, seen as an ibis table of the PySpark backend."""
+    name = f"kamreport_test_{next(_names)}"
+    spark.createDataFrame(pa.Table.from_pandas(df, preserve_index=False)).createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def assert_same(on_spark: pd.DataFrame, on_duckdb: pd.DataFrame) -> None:
+    assert on_spark.attrs["engine"] == "pyspark"
+    assert on_duckdb.attrs["engine"] == "duckdb"
+    pd.testing.assert_frame_equal(on_spark, on_duckdb, check_exact=False, rtol=1e-12, atol=1e-9)
+    assert on_spark.attrs["diagnostics"] == on_duckdb.attrs["diagnostics"]
+    for key in ("observation_end", "holdout_end", "freq", "returns"):
+        assert on_spark.attrs[key] == on_duckdb.attrs[key]
+
+
+@pytest.fixture(scope="module")
+def cdnow_spark(spark: SparkSession, spark_con, cdnow: pd.DataFrame) -> ir.Table:
+    return to_spark(spark, spark_con, cdnow)
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_cdnow_with_holdout_equals_duckdb(cdnow_spark: ir.Table, cdnow: pd.DataFrame,
+                                          freq: str) -> None:
+    """CDNOW: the published calibration counts (2,357 customers, 946 repeaters) from Spark too."""
+    kw = dict(observation_end=OBS, holdout_end=HOLD, freq=freq)
+    s = customer_summary(cdnow_spark, **kw)
+    assert_same(s, customer_summary(cdnow, **kw))
+    assert len(s) == 2357
+    assert int((s["frequency"] > 0).sum()) == 946
+    assert s.attrs["diagnostics"]["rows_zero_amount"] > 0  # CDNOW's free first orders
+    assert s.attrs["diagnostics"]["rows_after_observation_end"] > 0
+
+
+def test_cdnow_default_observation_end(cdnow_spark: ir.Table, cdnow: pd.DataFrame) -> None:
+    """Without observation_end the last date is found by Spark, as by DuckDB."""
+    s = customer_summary(cdnow_spark)
+    assert_same(s, customer_summary(cdnow))
+    assert s.attrs["observation_end"] == pd.Timestamp("1998-06-30").date()
+
+
+def demo_with_edge_rows() -> pd.DataFrame:
+    """Demo transactions plus returns, $0 orders, exact duplicates and null rows."""
+    tx = make_demo_data(1, n_accounts=40, n_respondents=200, n_transactions_target=5000).transactions
+    tx = tx[["order_id", "account_id", "order_date", "amount"]].reset_index(drop=True)
+    rng = np.random.default_rng(7)
+    pick = lambda k: tx.iloc[rng.choice(len(tx), k, replace=False)].copy()  # noqa: E731
+    returns = pick(60).assign(amount=lambda d: -0.5 * d["amount"],
+                              order_id=lambda d: "R" + d["order_id"])
+    late = pick(40).assign(amount=lambda d: -d["amount"],  # returns on days without an order
+                           order_date=lambda d: d["order_date"] + pd.Timedelta(days=1),
+                           order_id=lambda d: "L" + d["order_id"])
+    zero = pick(30).assign(amount=0.0, order_id=lambda d: "Z" + d["order_id"])
+    lines = pick(50).assign(amount=lambda d: d["amount"] / 3)  # second line of the same order
+    dupes = pick(80)
+    nulls = pick(5).assign(amount=np.nan)
+    return pd.concat([tx, returns, late, zero, lines, dupes, nulls], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def demo_tx() -> pd.DataFrame:
+    return demo_with_edge_rows()
+
+
+@pytest.fixture(scope="module")
+def demo_spark(spark: SparkSession, spark_con, demo_tx: pd.DataFrame) -> ir.Table:
+    return to_spark(spark, spark_con, demo_tx)
+
+
+@pytest.mark.parametrize(("freq", "returns", "order_id"),
+                         [("M", "net", "order_id"), ("W", "drop", "order_id"), ("D", "net", None)])
+def test_demo_edge_rows_equal_duckdb(demo_spark: ir.Table, demo_tx: pd.DataFrame, freq: str,
+                                     returns: str, order_id: str | None) -> None:
+    """Demo data with returns, $0 orders, duplicate order ids, nulls and a holdout year."""
+    kw = dict(customer="account_id", date="order_date", observation_end="2024-12-31",
+              holdout_end="2025-12-31", freq=freq, returns=returns, order_id=order_id)
+    s = customer_summary(demo_spark, **kw)
+    assert_same(s, customer_summary(demo_tx, **kw))
+    diag = s.attrs["diagnostics"]
+    assert diag["rows_negative"] > 0 and diag["rows_zero_amount"] > 0
+    assert diag["rows_null_dropped"] == 5
+    if order_id is not None:
+        assert diag["duplicate_rows_dropped"] == 80
+    if returns == "net":
+        assert diag["days_return_only"] > 0
+    assert s["holdout_frequency"].sum() > 0
+
+
+def test_returns_error_is_raised_by_spark(demo_spark: ir.Table) -> None:
+    """returns='error' names the first negative rows fetched from Spark."""
+    with pytest.raises(InputError, match="negative amounts in 'amount'"):
+        customer_summary(demo_spark, customer="account_id", date="order_date", returns="error")
+
+
+def test_only_aggregates_leave_spark(cdnow_spark: ir.Table) -> None:
+    """Every query sent to Spark is an aggregate: no transaction row comes back to the driver."""
+    s = customer_summary(cdnow_spark, observation_end=OBS)
+    assert s.attrs["sql"] and all("GROUP BY" in q or "COUNT(" in q.upper() for q in s.attrs["sql"])
+
+
+@pytest.mark.parametrize("kind", ["frame", "parquet", "parquet folder", "csv with ;", "file:// folder"])
+def test_frames_and_files_scanned_by_spark_con(spark_con, cdnow: pd.DataFrame, kind: str,
+                                               tmp_path) -> None:
+    """con=ibis.pyspark.connect(spark): Spark itself reads the frame, Parquet or CSV given."""
+    if kind == "frame":
+        src = cdnow
+    elif kind == "parquet":
+        src = tmp_path / "cdnow.parquet"
+        cdnow.to_parquet(src)
+    elif kind in ("parquet folder", "file:// folder"):  # the URL as for hdfs:// or s3a://
+        src = tmp_path / "parts"
+        src.mkdir()
+        cdnow.iloc[:3000].to_parquet(src / "part-0.parquet")
+        cdnow.iloc[3000:].to_parquet(src / "part-1.parquet")
+        src = src.as_uri() if kind == "file:// folder" else src
+    else:
+        src = tmp_path / "cdnow.csv"
+        cdnow.to_csv(src, sep=";", index=False)
+    s = customer_summary(src, observation_end=OBS, con=spark_con)
+    expected = customer_summary(cdnow, observation_end=OBS)
+    assert s.attrs["engine"] == "pyspark"
+    # Spark infers a CSV's integer ids as int (32 bit), DuckDB as bigint: the ids themselves agree
+    pd.testing.assert_frame_equal(s, expected, check_index_type=kind != "csv with ;")
+    assert s.attrs["diagnostics"] == expected.attrs["diagnostics"]
+    if kind == "frame":  # the temporary view of the frame is dropped afterwards
+        assert not [t for t in spark_con.list_tables() if t.startswith("kamreport_tx_")]
