@@ -777,3 +777,21 @@ REVIEW_CODES: dict[str, dict[str, str]] = {
 def code_label(code: object, language: str) -> str:
     """A code of the account review (loyalty class, action, stage, level ...) in words."""
     return REVIEW_CODES.get(str(code), {}).get(language, str(code))
+
+
+# --- the rest of the method (issue 14): one block per report module; add keys only inside yours --
+# typology and satisfaction-loyalty curve (report/typology.py)
+LABELS.update({
+})
+# customer profitability (report/profitability.py)
+LABELS.update({
+})
+# retention, cross-buying, referral and complaint KPIs (report/kpis.py)
+LABELS.update({
+})
+# SERVQUAL gaps and customer delivered value (report/servqual.py)
+LABELS.update({
+})
+# comment sentiment and themes (report/comments.py)
+LABELS.update({
+})
