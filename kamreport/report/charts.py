@@ -72,7 +72,7 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
     constructs = list(dict.fromkeys([*paths["source"], *paths["target"]]))
     pos = _layout(constructs, list(zip(paths["source"], paths["target"])))
     with report_style():
-        fig, ax = figure_axes(ax, (9.5, 5.4))
+        fig, ax = figure_axes(ax, (9.5, 4.9))
         ax.set_axis_off()
         xs, ys = zip(*pos.values())
         ax.set_xlim(min(xs) - 1.1, max(xs) + 1.1)
@@ -119,7 +119,7 @@ def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float 
     """
     data = alphas.dropna(subset=["alpha"]).sort_values("alpha")
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
+        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
         colors = [ACCENT if a >= threshold else BAD for a in data["alpha"]]
         _ci_bars(ax, data.index.astype(str), data["alpha"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(threshold, color=MUTED, ls="--", lw=1)
@@ -165,7 +165,7 @@ def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[st
     names = dict(names or {})
     data = scores.iloc[::-1]
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
+        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
         ylabels = [names.get(c, c) for c in data["construct"]]
         _ci_bars(ax, ylabels, data["index"], data["ci_low"], data["ci_high"], ACCENT)
         for y, v in enumerate(data["index"]):
@@ -250,7 +250,7 @@ def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Map
     names = dict(names or {})
     data = change.iloc[::-1]
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.45 * len(data) + 1.6))
+        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
         ylabels = [names.get(c, c) for c in data["construct"]]
         colors = [(GOOD if d > 0 else BAD) if p < significance else MUTED
                   for d, p in zip(data["change"], data["p_value"])]
