@@ -173,7 +173,8 @@ def product_line_rules(transactions: pd.DataFrame, customer: str = "customer_id"
     if items.empty or (items["itemsets"].map(len) < 2).all():
         empty.attrs.update(attrs)
         return empty
-    raw = _mlxtend_rules(items, num_itemsets=len(b), metric="confidence", min_threshold=min_confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):  # metrics we do not report divide by zero
+        raw = _mlxtend_rules(items, num_itemsets=len(b), metric="confidence", min_threshold=min_confidence)
     raw = raw[raw["lift"] >= min_lift]
     out = pd.DataFrame({
         "antecedents": raw["antecedents"].map(lambda s: tuple(sorted(s))),
