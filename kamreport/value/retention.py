@@ -116,10 +116,17 @@ def retention_rates(transactions: pd.DataFrame, customer: str = "customer_id", d
     """
     days, end = purchase_days(transactions, customer, date, amount, as_of)
     active, span = _active(days, freq, end)
+    columns = ["active", "previous_active", "retained", "new", "reactivated", "retention_rate", "churn_rate",
+               "repeat_rate", "complete"]
+    if not len(span):  # no purchase day (returns only): no period to report
+        out = pd.DataFrame({c: pd.Series(dtype=bool if c == "complete" else np.float64) for c in columns},
+                           index=pd.PeriodIndex([], freq=_check_freq(freq), name="period"))
+        out.attrs.update(as_of=end, freq=freq)
+        return out
     act = active.to_numpy()
     prev = np.zeros_like(act)
     prev[:, 1:] = act[:, :-1]
-    first = act.argmax(axis=1) if act.size else np.array([], dtype=int)
+    first = act.argmax(axis=1)
     is_new = np.zeros_like(act)
     is_new[np.arange(len(act)), first] = True
     # purchase days up to the end of each period (cumulative), for the repeat rate
