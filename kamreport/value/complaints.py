@@ -100,6 +100,57 @@ def complaint_rates(complaints: pd.DataFrame, base, *, account: str = "account_i
     return out
 
 
+def complaints_by_group(complaints: pd.DataFrame, groups: pd.Series, *, account: str = "account_id",
+                        severity: str | None = "severity") -> pd.DataFrame:
+    """Complaints per account and share of accounts complaining in each group of accounts.
+
+    Parameters
+    ----------
+    complaints : DataFrame
+        Canonical complaints (any period: filter the rows first for a window).
+    groups : Series
+        Group of every account of the base (index account id, e.g. the satisfaction x value grid
+        cell or the value tier); complaints of accounts not in it are left out.
+
+    Returns
+    -------
+    DataFrame
+        Index group (in the order of a categorical, else sorted): ``accounts``, ``complaints``,
+        ``accounts_complaining``, ``complaints_per_account``, ``share_complaining`` and, with
+        ``severity``, ``share_critical``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"account_id": ["a", "a", "b"], "severity": [3, 1, 1]})
+    >>> g = pd.Series({"a": "at_risk", "b": "core", "c": "core"})
+    >>> complaints_by_group(c, g)[["complaints_per_account", "share_complaining"]].values.tolist()
+    [[2.0, 1.0], [0.5, 0.5]]
+    """
+    _need(complaints, "complaints", account=account, severity=severity)
+    groups = groups.dropna()
+    groups.index = groups.index.astype(str)
+    acc = complaints[account].dropna().astype(str)
+    acc = acc[acc.isin(groups.index)]
+    group_of = groups.reindex(acc.to_numpy()).to_numpy()
+    frame = pd.DataFrame({"acc": acc.to_numpy(), "group": group_of}, index=acc.index)
+    order = (list(groups.cat.categories) if isinstance(groups.dtype, pd.CategoricalDtype)
+             else sorted(groups.unique(), key=str))
+    out = pd.DataFrame({
+        "accounts": groups.value_counts().reindex(order, fill_value=0).astype(np.float64),
+        "complaints": frame.groupby("group").size().reindex(order, fill_value=0).astype(np.float64),
+        "accounts_complaining": frame.groupby("group")["acc"].nunique().reindex(order, fill_value=0)
+        .astype(np.float64),
+    }, index=pd.Index(order, name=groups.name or "group"))
+    denom = out["accounts"].where(out["accounts"] > 0)
+    out["complaints_per_account"] = out["complaints"] / denom
+    out["share_complaining"] = out["accounts_complaining"] / denom
+    if severity is not None:
+        sev = pd.to_numeric(complaints.loc[frame.index, severity], errors="coerce")
+        crit = frame[sev.to_numpy() == 3].groupby("group").size().reindex(order, fill_value=0)
+        out["share_critical"] = crit / out["complaints"].where(out["complaints"] > 0)
+    return out
+
+
 def severity_distribution(complaints: pd.DataFrame, severity: str = "severity",
                           resolved_days: str | None = None) -> pd.DataFrame:
     """Complaints by severity (1 minor, 2 major, 3 critical): count, share, mean resolution days.

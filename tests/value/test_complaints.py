@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kamreport.errors import InputError
 from kamreport.value.complaints import (
     complaint_rates,
+    complaints_by_group,
     mean_resolution_days,
     referral_rate,
     root_cause_shares,
@@ -59,6 +60,19 @@ def test_shares_by_hand(complaints):
     assert mean_resolution_days(complaints, "days") == pytest.approx(19 / 5)
     with pytest.raises(InputError, match="outside 1, 2, 3"):
         severity_distribution(complaints.assign(sev=[1, 2, 4, 1, 1, 1]), "sev")
+
+
+def test_by_group_by_hand(complaints):
+    """a (3 complaints, one critical) and c (1, critical) are at risk; b (1) and e (none) core; the row
+    without an account and accounts outside the groups are left out."""
+    groups = pd.Series(pd.Categorical(["at_risk", "core", "at_risk", "core"], categories=["core", "at_risk"]),
+                       index=["a", "b", "c", "e"], name="cell")
+    out = complaints_by_group(complaints, groups, account="acc", severity="sev")
+    assert list(out.index) == ["core", "at_risk"] and out.index.name == "cell"
+    assert out["complaints"].tolist() == [1, 4]
+    np.testing.assert_allclose(out["complaints_per_account"], [0.5, 2.0])
+    np.testing.assert_allclose(out["share_complaining"], [0.5, 1.0])
+    np.testing.assert_allclose(out["share_critical"], [0.0, 0.5])
 
 
 def test_referral_rate_by_hand():
