@@ -817,12 +817,14 @@ LABELS.update({
     "kpi_caveat_no_complaints": {"zh": "未提供投诉数据。", "en": "No complaints data given."},
     "kpi_caveat_no_survey": {"zh": "未提供调查数据，未计算推荐率。", "en": "No survey given: no referral rate."},
     "kpi_caveat_referral_single_period": {"zh": "调查只有一期，推荐率无上期对比。",
-                                          "en": "The survey has one period only: the referral rate has no earlier value."},
+                                          "en": "The survey has one period only: the referral rate has no "
+                                                "earlier value."},
     "kpi_cohort_title": {"zh": "各获客批次的保持率", "en": "Retention by acquisition cohort"},
     "kpi_cohort_takeaway": {"zh": "{cohort} 批次首期后保持率最低：{share:.0%}（各批次中位数 {median:.0%}）",
                             "en": "The {cohort} cohort keeps the fewest after one period: {share:.0%} "
                                   "(median {median:.0%})"},
-    "kpi_cohort_takeaway_none": {"zh": "尚无完整的首期后数据", "en": "No cohort has a complete period after its first yet"},
+    "kpi_cohort_takeaway_none": {"zh": "尚无完整的首期后数据",
+                                 "en": "No cohort has a complete period after its first yet"},
     "kpi_cohort_axis_x": {"zh": "首次购买后的期数", "en": "Periods since the first purchase"},
     "kpi_cohort_axis_y": {"zh": "获客批次", "en": "Cohort (first purchase)"},
     "kpi_root_cause_title": {"zh": "投诉原因分布", "en": "Complaints by root cause"},
@@ -833,9 +835,9 @@ LABELS.update({
     "kpi_rules_section_note": {
         "zh": "支持度：同时购买两侧产品线的客户比例；置信度：购买前项的客户中也购买后项的比例；提升度 = 置信度 / 后项支持度，"
               "大于 1 表示一起购买的频率高于偶然。",
-        "en": "Support: the share of accounts buying both sides; confidence: the share of buyers of the left side "
-              "who also buy the right side; lift = confidence / support of the right side, above 1 when the lines "
-              "go together more often than by chance."},
+        "en": "Support: the share of accounts buying both sides; confidence: the share of buyers of the left "
+              "side who also buy the right side; lift = confidence / support of the right side, above 1 when "
+              "the lines go together more often than by chance."},
     "kpi_rule_if": {"zh": "购买", "en": "Buys"},
     "kpi_rule_then": {"zh": "也购买", "en": "Also buys"},
     "kpi_rule_support": {"zh": "支持度", "en": "Support"},
