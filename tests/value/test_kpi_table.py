@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamreport.errors import InputError
 from kamreport.value.kpis import KPIS, retention_kpis
@@ -60,3 +62,21 @@ def test_partial_period_on_request_and_missing_sources(inputs):
     assert only.caveats[0] == "only_partial_period" and np.isnan(only.table.loc["retention_rate", "current"])
     with pytest.raises(InputError, match="no purchase"):
         retention_kpis(tx.assign(amount=-1.0), freq="M")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 500), st.sampled_from("XYZ")),
+                min_size=1, max_size=50), st.sampled_from(["M", "Q"]))
+def test_table_invariants(rows, freq):
+    tx = pd.DataFrame(rows, columns=["customer_id", "day", "product_line"]).assign(amount=1.0)
+    tx["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(tx["day"], unit="D")
+    k = retention_kpis(tx, product_line="product_line", freq=freq)
+    t = k.table
+    assert k.previous_period == k.period - 1
+    both = t[["previous", "current"]].loc[["retention_rate", "churn_rate"]].dropna(axis=1)
+    assert np.allclose(both.sum(axis=0), 1.0)
+    np.testing.assert_allclose(t["change"], t["current"] - t["previous"])
+    for _, row in t.iterrows():
+        if row["improved"] is not None:
+            assert row["improved"] == ((row["change"] > 0) == row["higher_is_better"])
+    assert ((t.loc["lines_per_account", ["previous", "current"]].dropna() >= 1)).all()
