@@ -788,6 +788,64 @@ LABELS.update({
 })
 # retention, cross-buying, referral and complaint KPIs (report/kpis.py)
 LABELS.update({
+    "kpi_section": {"zh": "客户保持与投诉指标", "en": "Retention and complaint KPIs"},
+    "kpi_section_note": {
+        "zh": "{period} 与上一期 {previous} 对比。保持率：上一期购买的客户本期再次购买的比例；流失率 = 1 − 保持率；"
+              "复购率：本期购买客户中累计购买日不少于两天的比例；投诉率：每个本期购买客户的投诉数。",
+        "en": "{period} against the period before, {previous}. Retention: the share of the previous period's "
+              "buyers who bought again; churn = 1 − retention; repeat rate: the share of the period's buyers "
+              "with two purchase days or more so far; complaint rate: complaints per buying account."},
+    "kpi_retention_rate": {"zh": "客户保持率", "en": "Retention rate"},
+    "kpi_churn_rate": {"zh": "客户流失率", "en": "Churn rate"},
+    "kpi_repeat_rate": {"zh": "复购率", "en": "Repeat-purchase rate"},
+    "kpi_lines_per_account": {"zh": "每客户购买产品线数", "en": "Product lines per account"},
+    "kpi_referral_rate": {"zh": "推荐率", "en": "Referral rate"},
+    "kpi_complaint_rate": {"zh": "投诉率（每客户）", "en": "Complaints per account"},
+    "kpi_share_critical": {"zh": "严重投诉占比", "en": "Share of critical complaints"},
+    "kpi_change_points": {"zh": "{change:+.1f} 个百分点", "en": "{change:+.1f} pp"},
+    "kpi_change_number": {"zh": "{change:+.2f}", "en": "{change:+.2f}"},
+    "kpi_vs_previous": {"zh": "较 {previous}", "en": "vs {previous}"},
+    "kpi_no_previous": {"zh": "无上期数据", "en": "no earlier value"},
+    "kpi_up_good": {"zh": "越高越好", "en": "higher is better"},
+    "kpi_down_good": {"zh": "越低越好", "en": "lower is better"},
+    "kpi_caveat_latest_period_partial": {"zh": "最近一期尚未结束，未纳入对比。",
+                                         "en": "The latest period has not ended yet and is left out."},
+    "kpi_caveat_only_partial_period": {"zh": "数据中没有完整的一期，使用尚未结束的一期。",
+                                       "en": "No complete period in the data: the running one is shown."},
+    "kpi_caveat_no_product_line": {"zh": "交易数据无产品线列，未计算交叉购买。",
+                                   "en": "The transactions have no product line: no cross-buying KPI."},
+    "kpi_caveat_no_complaints": {"zh": "未提供投诉数据。", "en": "No complaints data given."},
+    "kpi_caveat_no_survey": {"zh": "未提供调查数据，未计算推荐率。", "en": "No survey given: no referral rate."},
+    "kpi_caveat_referral_single_period": {"zh": "调查只有一期，推荐率无上期对比。",
+                                          "en": "The survey has one period only: the referral rate has no "
+                                                "earlier value."},
+    "kpi_cohort_title": {"zh": "各获客批次的保持率", "en": "Retention by acquisition cohort"},
+    "kpi_cohort_takeaway": {"zh": "{cohort} 批次首期后保持率最低：{share:.0%}（各批次中位数 {median:.0%}）",
+                            "en": "The {cohort} cohort keeps the fewest after one period: {share:.0%} "
+                                  "(median {median:.0%})"},
+    "kpi_cohort_takeaway_none": {"zh": "尚无完整的首期后数据",
+                                 "en": "No cohort has a complete period after its first yet"},
+    "kpi_cohort_axis_x": {"zh": "首次购买后的期数", "en": "Periods since the first purchase"},
+    "kpi_cohort_axis_y": {"zh": "获客批次", "en": "Cohort (first purchase)"},
+    "kpi_root_cause_title": {"zh": "投诉原因分布", "en": "Complaints by root cause"},
+    "kpi_root_cause_takeaway": {"zh": "{category} 占全部投诉的 {share:.0%}",
+                                "en": "{category} accounts for {share:.0%} of all complaints"},
+    "kpi_share_axis": {"zh": "投诉占比", "en": "Share of complaints"},
+    "kpi_rules_section": {"zh": "产品线交叉购买关联规则", "en": "Cross-buying: product-line association rules"},
+    "kpi_rules_section_note": {
+        "zh": "支持度：同时购买两侧产品线的客户比例；置信度：购买前项的客户中也购买后项的比例；提升度 = 置信度 / 后项支持度，"
+              "大于 1 表示一起购买的频率高于偶然。",
+        "en": "Support: the share of accounts buying both sides; confidence: the share of buyers of the left "
+              "side who also buy the right side; lift = confidence / support of the right side, above 1 when "
+              "the lines go together more often than by chance."},
+    "kpi_rule_if": {"zh": "购买", "en": "Buys"},
+    "kpi_rule_then": {"zh": "也购买", "en": "Also buys"},
+    "kpi_rule_support": {"zh": "支持度", "en": "Support"},
+    "kpi_rule_confidence": {"zh": "置信度", "en": "Confidence"},
+    "kpi_rule_lift": {"zh": "提升度", "en": "Lift"},
+    "kpi_rule_accounts": {"zh": "客户数", "en": "Accounts"},
+    "kpi_rules_none": {"zh": "没有达到阈值的规则。", "en": "No rule passes the thresholds."},
+    "kpi_line_separator": {"zh": " + ", "en": " + "},
 })
 # SERVQUAL gaps and customer delivered value (report/servqual.py)
 LABELS.update({
