@@ -157,7 +157,9 @@ def _alpha(frame: pd.DataFrame) -> float:
     frame = frame.dropna(how="all")
     if frame.shape[1] < 2 or len(frame) < 2 or (frame.var(ddof=1) == 0).any():
         return np.nan
-    return float(pingouin.cronbach_alpha(data=frame, nan_policy="pairwise")[0])
+    with np.errstate(divide="ignore", invalid="ignore"):  # no variance of the total: alpha undefined
+        alpha = float(pingouin.cronbach_alpha(data=frame, nan_policy="pairwise")[0])
+    return alpha if np.isfinite(alpha) else np.nan
 
 
 def _tables(survey: pd.DataFrame, pairs: Pairs, confidence: float) -> tuple[pd.DataFrame, ...]:
