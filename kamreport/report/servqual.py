@@ -62,18 +62,35 @@ def gap_chart(result, language: str, *, names: Names = None, ax: plt.Axes | None
     with report_style():
         fig, ax = figure_axes(ax, (7.5, 0.55 * len(dims) + 1.8))
         y = np.arange(len(dims))
-        colors = [BAD if hi < 0 else GOOD if lo > 0 else MUTED
-                  for lo, hi in zip(dims["ci_low"].fillna(-np.inf), dims["ci_high"].fillna(np.inf))]
+        colors = [
+            BAD if hi < 0 else GOOD if lo > 0 else MUTED
+            for lo, hi in zip(dims["ci_low"].fillna(-np.inf), dims["ci_high"].fillna(np.inf))
+        ]
         err = np.vstack([dims["gap"] - dims["ci_low"], dims["ci_high"] - dims["gap"]])
-        ax.barh(y, dims["gap"], color=colors, alpha=0.85, xerr=np.nan_to_num(err), capsize=3,
-                error_kw={"ecolor": "#52606d", "lw": 1})
+        ax.barh(
+            y,
+            dims["gap"],
+            color=colors,
+            alpha=0.85,
+            xerr=np.nan_to_num(err),
+            capsize=3,
+            error_kw={"ecolor": "#52606d", "lw": 1},
+        )
         ax.set_yticks(y, [_plain(display_name(d, language, names)) for d in dims["dimension"]])
         ax.axvline(0, color="#52606d", lw=1)
         ax.set_xlabel(label("sq_gap_axis", language, level=result.confidence))
         worst = dims.iloc[-1]
-        return finish(fig, ax, label("sq_gap_chart_title", language),
-                      label("sq_gap_chart_takeaway", language, gap=float(worst["gap"]),
-                            worst=_plain(display_name(worst["dimension"], language, names))))
+        return finish(
+            fig,
+            ax,
+            label("sq_gap_chart_title", language),
+            label(
+                "sq_gap_chart_takeaway",
+                language,
+                gap=float(worst["gap"]),
+                worst=_plain(display_name(worst["dimension"], language, names)),
+            ),
+        )
 
 
 def items_chart(result, language: str, *, names: Names = None, ax: plt.Axes | None = None) -> plt.Figure:
@@ -83,30 +100,75 @@ def items_chart(result, language: str, *, names: Names = None, ax: plt.Axes | No
         fig, ax = figure_axes(ax, (7.5, 0.32 * len(items) + 1.8))
         y = np.arange(len(items))
         ax.hlines(y, items["expectation"], items["perception"], color=MUTED, lw=2)
-        ax.scatter(items["expectation"], y, color=MUTED, s=30, label=label("sq_expectation", language), zorder=3)
-        ax.scatter(items["perception"], y, color=ACCENT, s=30, label=label("sq_perception", language), zorder=3)
-        ticks = [f"{display_name(d, language, names)} · {display_name(i, language, names, 'sq_item_')}"
-                 for d, i in zip(items["dimension"], items["item"])]
+        ax.scatter(
+            items["expectation"], y, color=MUTED, s=30, label=label("sq_expectation", language), zorder=3
+        )
+        ax.scatter(
+            items["perception"], y, color=ACCENT, s=30, label=label("sq_perception", language), zorder=3
+        )
+        ticks = [
+            f"{display_name(d, language, names)} · {display_name(i, language, names, 'sq_item_')}"
+            for d, i in zip(items["dimension"], items["item"])
+        ]
         ax.set_yticks(y, [_plain(t) for t in ticks], fontsize=8)
         ax.set_xlabel(label("sq_score_axis", language))
         ax.legend(frameon=False, fontsize=9, loc="lower right")
         worst = result.items.loc[result.items["gap"].idxmin()]
-        return finish(fig, ax, label("sq_items_chart_title", language),
-                      label("sq_items_chart_takeaway", language, gap=float(worst["gap"]),
-                            item=_plain(display_name(worst["item"], language, names, "sq_item_"))))
+        return finish(
+            fig,
+            ax,
+            label("sq_items_chart_title", language),
+            label(
+                "sq_items_chart_takeaway",
+                language,
+                gap=float(worst["gap"]),
+                item=_plain(display_name(worst["item"], language, names, "sq_item_")),
+            ),
+        )
 
 
-_GAP_FORMATS = {"n": "{:.0f}", "expectation": "{:.2f}", "perception": "{:.2f}", "gap": "{:+.2f}",
-                "ci_low": "{:+.2f}", "ci_high": "{:+.2f}", "t": "{:.2f}", "p_value": "{:.3f}",
-                "p_holm": "{:.3f}", "wilcoxon_p": "{:.3f}", "alpha_perception": "{:.2f}", "alpha_gap": "{:.2f}"}
+_GAP_FORMATS = {
+    "n": "{:.0f}",
+    "expectation": "{:.2f}",
+    "perception": "{:.2f}",
+    "gap": "{:+.2f}",
+    "ci_low": "{:+.2f}",
+    "ci_high": "{:+.2f}",
+    "t": "{:.2f}",
+    "p_value": "{:.3f}",
+    "p_holm": "{:.3f}",
+    "wilcoxon_p": "{:.3f}",
+    "alpha_perception": "{:.2f}",
+    "alpha_gap": "{:.2f}",
+}
 
 
 def gap_table(result, language: str, *, names: Names = None, by_segment: bool = False):
     """Dimensions (and the SERVQUAL score): n, means, gap, CI, t, p, Wilcoxon p and alpha."""
-    frame = result.dimensions_by_segment if by_segment and result.dimensions_by_segment is not None \
+    frame = (
+        result.dimensions_by_segment
+        if by_segment and result.dimensions_by_segment is not None
         else result.dimensions
-    cols = [c for c in ("segment", "dimension", "n", "expectation", "perception", "gap", "ci_low", "ci_high",
-                        "t", "p_value", "wilcoxon_p", "alpha_perception", "alpha_gap") if c in frame.columns]
+    )
+    cols = [
+        c
+        for c in (
+            "segment",
+            "dimension",
+            "n",
+            "expectation",
+            "perception",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "t",
+            "p_value",
+            "wilcoxon_p",
+            "alpha_perception",
+            "alpha_gap",
+        )
+        if c in frame.columns
+    ]
     frame = frame[cols].assign(dimension=[display_name(d, language, names) for d in frame["dimension"]])
     frame, heads = _headed(frame, "sq_col_", language)
     return _styled(frame, {heads[k]: v for k, v in _GAP_FORMATS.items() if k in heads})
@@ -114,11 +176,23 @@ def gap_table(result, language: str, *, names: Names = None, by_segment: bool = 
 
 def items_table(result, language: str, *, names: Names = None):
     """Items: dimension, n, means, gap, CI, t, Holm p and Wilcoxon p."""
-    cols = ["dimension", "item", "n", "expectation", "perception", "gap", "ci_low", "ci_high", "t", "p_holm",
-            "wilcoxon_p"]
+    cols = [
+        "dimension",
+        "item",
+        "n",
+        "expectation",
+        "perception",
+        "gap",
+        "ci_low",
+        "ci_high",
+        "t",
+        "p_holm",
+        "wilcoxon_p",
+    ]
     frame = result.items[cols].assign(
         dimension=[display_name(d, language, names) for d in result.items["dimension"]],
-        item=[display_name(i, language, names, "sq_item_") for i in result.items["item"]])
+        item=[display_name(i, language, names, "sq_item_") for i in result.items["item"]],
+    )
     frame, heads = _headed(frame, "sq_col_", language)
     return _styled(frame, {heads[k]: v for k, v in _GAP_FORMATS.items() if k in heads})
 
@@ -128,11 +202,19 @@ def servqual_summary(result, language: str, *, names: Names = None, alpha: float
     significant after Holm adjustment."""
     dims = result.dimensions.set_index("dimension")
     worst = result.worst_dimension
-    return label("sq_summary", language, n=int(dims.loc[OVERALL, "n"]), score=result.score,
-                 worst=html.escape(display_name(worst, language, names)), gap=float(dims.loc[worst, "gap"]),
-                 low=float(dims.loc[worst, "ci_low"]), high=float(dims.loc[worst, "ci_high"]),
-                 level=result.confidence, n_sig=int((result.items["p_holm"] < alpha).sum()),
-                 n_items=len(result.items))
+    return label(
+        "sq_summary",
+        language,
+        n=int(dims.loc[OVERALL, "n"]),
+        score=result.score,
+        worst=html.escape(display_name(worst, language, names)),
+        gap=float(dims.loc[worst, "gap"]),
+        low=float(dims.loc[worst, "ci_low"]),
+        high=float(dims.loc[worst, "ci_high"]),
+        level=result.confidence,
+        n_sig=int((result.items["p_holm"] < alpha).sum()),
+        n_items=len(result.items),
+    )
 
 
 # --- customer delivered value -------------------------------------------------------------------
@@ -160,8 +242,13 @@ def value_cost_chart(result, language: str, *, ax: plt.Axes | None = None) -> pl
         x = np.arange(means.shape[1])
         width = 0.8 / len(means)
         for k, (segment, row) in enumerate(means.iterrows()):
-            ax.bar(x + (k - (len(means) - 1) / 2) * width, row.to_numpy(np.float64), width,
-                   color=_SERIES_COLORS[k % len(_SERIES_COLORS)], label=_plain(_segment_name(segment, language)))
+            ax.bar(
+                x + (k - (len(means) - 1) / 2) * width,
+                row.to_numpy(np.float64),
+                width,
+                color=_SERIES_COLORS[k % len(_SERIES_COLORS)],
+                label=_plain(_segment_name(segment, language)),
+            )
         ax.axvline(len(result.value_components) - 0.5, color=MUTED, lw=1, ls="--")
         ax.set_xticks(x, [_measure_name(m, language) for m in means.columns], rotation=30, ha="right")
         ax.set_ylabel(label("dv_score_axis", language))
@@ -169,16 +256,29 @@ def value_cost_chart(result, language: str, *, ax: plt.Axes | None = None) -> pl
         ax.legend(frameon=False, fontsize=9, ncols=min(len(means), 4))
         costs = means[[f"cost_{c}" for c in result.cost_components]]
         seg, comp = costs.stack().idxmax()
-        return finish(fig, ax, label("dv_chart_title", language),
-                      label("dv_chart_takeaway", language, segment=_plain(_segment_name(seg, language)),
-                            component=_measure_name(comp, language), score=float(costs.loc[seg, comp])))
+        return finish(
+            fig,
+            ax,
+            label("dv_chart_title", language),
+            label(
+                "dv_chart_takeaway",
+                language,
+                segment=_plain(_segment_name(seg, language)),
+                component=_measure_name(comp, language),
+                score=float(costs.loc[seg, comp]),
+            ),
+        )
 
 
 def delivered_table(result, language: str):
     """Mean of every component and total per segment (columns), and all respondents."""
     table = result.overall[["mean"]].rename(columns={"mean": label("dv_all", language)})
     if result.segments is not None:
-        table = result.segments.pivot(index="measure", columns="segment", values="mean").loc[table.index].join(table)
+        table = (
+            result.segments.pivot(index="measure", columns="segment", values="mean")
+            .loc[table.index]
+            .join(table)
+        )
     table.index = [_measure_name(m, language) for m in table.index]
     table.columns = [str(c) for c in table.columns]
     return _styled(table, dict.fromkeys(table.columns, "{:.1f}"))
@@ -187,15 +287,25 @@ def delivered_table(result, language: str):
 def accounts_table(result, language: str, top: int | None = None):
     """Per account: respondents, total value, total cost, delivered value with its CI, ratio;
     lowest delivered value first."""
-    cols = ["n_respondents", "total_value", "total_cost", "delivered_value", "ci_low_delivered",
-            "ci_high_delivered", "ratio"]
+    cols = [
+        "n_respondents",
+        "total_value",
+        "total_cost",
+        "delivered_value",
+        "ci_low_delivered",
+        "ci_high_delivered",
+        "ratio",
+    ]
     frame = result.accounts[cols].sort_values("delivered_value")
     frame = frame.head(top) if top else frame
     frame = frame.rename_axis(label("dv_col_account", language))
-    heads = {c: label(f"dv_col_{c}", language) if f"dv_col_{c}" in LABELS else label(f"dv_{c}", language)
-             for c in cols}
-    formats = {heads[c]: "{:.0f}" if c == "n_respondents" else "{:.2f}" if c == "ratio" else "{:+.1f}"
-               for c in cols}
+    heads = {
+        c: label(f"dv_col_{c}", language) if f"dv_col_{c}" in LABELS else label(f"dv_{c}", language)
+        for c in cols
+    }
+    formats = {
+        heads[c]: "{:.0f}" if c == "n_respondents" else "{:.2f}" if c == "ratio" else "{:+.1f}" for c in cols
+    }
     formats[heads["total_value"]] = formats[heads["total_cost"]] = "{:.1f}"
     return _styled(frame.rename(columns=heads), formats)
 
@@ -208,11 +318,19 @@ def delivered_summary(result, language: str) -> str:
         segment, segment_value = dv.idxmin(), float(dv.min())
     else:
         segment, segment_value = "__all__", float(o.loc["delivered_value", "mean"])
-    return label("dv_summary", language, n=int(o.loc["delivered_value", "n"]), value=float(o.loc["total_value", "mean"]),
-                 cost=float(o.loc["total_cost", "mean"]), delivered=float(o.loc["delivered_value", "mean"]),
-                 low=float(o.loc["delivered_value", "ci_low"]), high=float(o.loc["delivered_value", "ci_high"]),
-                 level=result.confidence, segment=html.escape(_segment_name(segment, language)),
-                 segment_value=segment_value)
+    return label(
+        "dv_summary",
+        language,
+        n=int(o.loc["delivered_value", "n"]),
+        value=float(o.loc["total_value", "mean"]),
+        cost=float(o.loc["total_cost", "mean"]),
+        delivered=float(o.loc["delivered_value", "mean"]),
+        low=float(o.loc["delivered_value", "ci_low"]),
+        high=float(o.loc["delivered_value", "ci_high"]),
+        level=result.confidence,
+        segment=html.escape(_segment_name(segment, language)),
+        segment_value=segment_value,
+    )
 
 
 def delivered_note(result, language: str) -> str:
@@ -222,6 +340,10 @@ def delivered_note(result, language: str) -> str:
     if equal:
         weighting = label("dv_equal_weights", language)
     else:
-        parts = [f"{display_name(c, language, prefix='dv_')} {v:.0%}" for w in weights.values() for c, v in w.items()]
+        parts = [
+            f"{display_name(c, language, prefix='dv_')} {v:.0%}"
+            for w in weights.values()
+            for c, v in w.items()
+        ]
         weighting = label("dv_given_weights", language, weights=label("list_separator", language).join(parts))
     return label("dv_section_note", language, weighting=weighting, level=result.confidence)

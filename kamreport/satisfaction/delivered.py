@@ -64,8 +64,11 @@ class DeliveredValueResult:
     @property
     def measures(self) -> list[str]:
         """Column names of the component scores and totals, value components first."""
-        return ([f"value_{c}" for c in self.value_components] + [f"cost_{c}" for c in self.cost_components]
-                + list(TOTALS))
+        return (
+            [f"value_{c}" for c in self.value_components]
+            + [f"cost_{c}" for c in self.cost_components]
+            + list(TOTALS)
+        )
 
 
 def _weights(components: Components, weights: Mapping[str, float] | None, side: str) -> dict[str, float]:
@@ -74,16 +77,19 @@ def _weights(components: Components, weights: Mapping[str, float] | None, side: 
     if weights is None:
         return {c: 1 / len(components) for c in components}
     if set(weights) != set(components):
-        raise InputError(f"delivered_value: {side} weights name {sorted(weights)} but the components are "
-                         f"{sorted(components)}; give one weight per component")
+        raise InputError(
+            f"delivered_value: {side} weights name {sorted(weights)} but the components are "
+            f"{sorted(components)}; give one weight per component"
+        )
     w = {c: float(weights[c]) for c in components}
     if any(v < 0 for v in w.values()) or abs(sum(w.values()) - 1) > 1e-9:
         raise InputError(f"delivered_value: {side} weights must be non-negative and sum to 1; got {w}")
     return w
 
 
-def _component_scores(survey: pd.DataFrame, components: Components, scale: tuple[float, float],
-                      prefix: str) -> pd.DataFrame:
+def _component_scores(
+    survey: pd.DataFrame, components: Components, scale: tuple[float, float], prefix: str
+) -> pd.DataFrame:
     lo, hi = scale
     out = {}
     for comp, items in components.items():
@@ -91,14 +97,20 @@ def _component_scores(survey: pd.DataFrame, components: Components, scale: tuple
             raise InputError(f"delivered_value: component {comp!r} has no items; list at least one")
         for col in items:
             if col not in survey.columns:
-                raise InputError(f"delivered_value: column {col!r} ({prefix} {comp!r}) is not in the survey; "
-                                 "check the codebook's delivered_value block")
+                raise InputError(
+                    f"delivered_value: column {col!r} ({prefix} {comp!r}) is not in the survey; "
+                    "check the codebook's delivered_value block"
+                )
             if not pd.api.types.is_numeric_dtype(survey[col]):
-                raise InputError(f"delivered_value: column {col!r} is not numeric; recode its answers as numbers")
+                raise InputError(
+                    f"delivered_value: column {col!r} is not numeric; recode its answers as numbers"
+                )
             bad = survey.index[(survey[col] < lo) | (survey[col] > hi)]
             if len(bad):
-                raise InputError(f"delivered_value: column {col!r} has values outside the scale {scale} in rows "
-                                 f"{list(bad[:5])}; declare missing codes or fix the scale")
+                raise InputError(
+                    f"delivered_value: column {col!r} has values outside the scale {scale} in rows "
+                    f"{list(bad[:5])}; declare missing codes or fix the scale"
+                )
         out[f"{prefix}_{comp}"] = 100 * (survey[list(items)].mean(axis=1) - lo) / (hi - lo)
     return pd.DataFrame(out, index=survey.index)
 
@@ -128,7 +140,13 @@ def mean_ci(values: pd.Series, confidence: float = 0.95) -> dict:
     """
     v = values.dropna().to_numpy(np.float64)
     n = len(v)
-    out = {"n": n, "mean": float(v.mean()) if n else np.nan, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    out = {
+        "n": n,
+        "mean": float(v.mean()) if n else np.nan,
+        "sd": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
     if n >= 2:
         sd = v.std(ddof=1)
         half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
@@ -138,16 +156,28 @@ def mean_ci(values: pd.Series, confidence: float = 0.95) -> dict:
 
 def _summary(scores: pd.DataFrame, measures: list[str], confidence: float) -> pd.DataFrame:
     rows = {m: mean_ci(scores[m], confidence) for m in measures if m != "ratio"}
-    rows["ratio"] = {"n": int(scores["ratio"].notna().sum()),
-                     "mean": _ratio(scores["total_value"].mean(), scores["total_cost"].mean()),
-                     "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    rows["ratio"] = {
+        "n": int(scores["ratio"].notna().sum()),
+        "mean": _ratio(scores["total_value"].mean(), scores["total_cost"].mean()),
+        "sd": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("measure")
 
 
-def delivered_value(survey: pd.DataFrame, value: Components, cost: Components, *,
-                    scale: tuple[float, float] = (1, 7), value_weights: Mapping[str, float] | None = None,
-                    cost_weights: Mapping[str, float] | None = None, account: str | None = None,
-                    segment: str | None = None, confidence: float = 0.95) -> DeliveredValueResult:
+def delivered_value(
+    survey: pd.DataFrame,
+    value: Components,
+    cost: Components,
+    *,
+    scale: tuple[float, float] = (1, 7),
+    value_weights: Mapping[str, float] | None = None,
+    cost_weights: Mapping[str, float] | None = None,
+    account: str | None = None,
+    segment: str | None = None,
+    confidence: float = 0.95,
+) -> DeliveredValueResult:
     """Customer delivered value (顾客让渡价值) per respondent, account and segment.
 
     Parameters
@@ -193,14 +223,24 @@ def delivered_value(survey: pd.DataFrame, value: Components, cost: Components, *
             raise InputError(f"delivered_value: column {col!r} is not in the survey; pass one of its columns")
     w_value = _weights(value, value_weights, "value")
     w_cost = _weights(cost, cost_weights, "cost")
-    scores = pd.concat([_component_scores(survey, value, (lo, hi), "value"),
-                        _component_scores(survey, cost, (lo, hi), "cost")], axis=1)
+    scores = pd.concat(
+        [
+            _component_scores(survey, value, (lo, hi), "value"),
+            _component_scores(survey, cost, (lo, hi), "cost"),
+        ],
+        axis=1,
+    )
     scores["total_value"] = _weighted(scores, w_value, "value")
     scores["total_cost"] = _weighted(scores, w_cost, "cost")
     scores["delivered_value"] = scores["total_value"] - scores["total_cost"]
     scores["ratio"] = _ratio(scores["total_value"], scores["total_cost"])
-    result_kw = dict(value_components=tuple(value), cost_components=tuple(cost),
-                     weights={"value": w_value, "cost": w_cost}, scale=(lo, hi), confidence=confidence)
+    result_kw = dict(
+        value_components=tuple(value),
+        cost_components=tuple(cost),
+        weights={"value": w_value, "cost": w_cost},
+        scale=(lo, hi),
+        confidence=confidence,
+    )
     measures = list(scores.columns)
     overall = _summary(scores, measures, confidence)
     accounts = segments = None
@@ -215,9 +255,12 @@ def delivered_value(survey: pd.DataFrame, value: Components, cost: Components, *
         accounts["ci_high_delivered"] = pd.Series({k: v["ci_high"] for k, v in cis.items()})
     if segment is not None:
         scores[segment] = survey[segment]
-        parts = [_summary(g, measures, confidence).reset_index().assign(segment=k)
-                 for k, g in scores.groupby(segment, sort=True, observed=True)]
+        parts = [
+            _summary(g, measures, confidence).reset_index().assign(segment=k)
+            for k, g in scores.groupby(segment, sort=True, observed=True)
+        ]
         segments = pd.concat(parts, ignore_index=True)
         segments = segments[["segment", "measure", "n", "mean", "sd", "ci_low", "ci_high"]]
-    return DeliveredValueResult(respondents=scores, overall=overall, accounts=accounts, segments=segments,
-                                **result_kw)
+    return DeliveredValueResult(
+        respondents=scores, overall=overall, accounts=accounts, segments=segments, **result_kw
+    )

@@ -26,8 +26,19 @@ from kamreport.errors import InputError
 Pairs = Mapping[str, Sequence[tuple[str, str]]]
 #: the row name of the unweighted SERVQUAL score in the dimension tables
 OVERALL = "overall"
-STAT_COLUMNS = ["n", "expectation", "perception", "gap", "sd", "ci_low", "ci_high", "t", "p_value",
-                "wilcoxon_w", "wilcoxon_p"]
+STAT_COLUMNS = [
+    "n",
+    "expectation",
+    "perception",
+    "gap",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "t",
+    "p_value",
+    "wilcoxon_w",
+    "wilcoxon_p",
+]
 
 
 @dataclass(frozen=True)
@@ -141,15 +152,21 @@ def _check(survey: pd.DataFrame, pairs: Pairs, scale: tuple[float, float] | None
         for pair in items:
             for col in pair:
                 if col not in survey.columns:
-                    raise InputError(f"servqual: column {col!r} (dimension {dim!r}) is not in the survey; "
-                                     "check the codebook's servqual block")
+                    raise InputError(
+                        f"servqual: column {col!r} (dimension {dim!r}) is not in the survey; "
+                        "check the codebook's servqual block"
+                    )
                 if not pd.api.types.is_numeric_dtype(survey[col]):
-                    raise InputError(f"servqual: column {col!r} is not numeric; recode its answers as numbers")
+                    raise InputError(
+                        f"servqual: column {col!r} is not numeric; recode its answers as numbers"
+                    )
                 if scale is not None:
                     bad = survey.index[(survey[col] < scale[0]) | (survey[col] > scale[1])]
                     if len(bad):
-                        raise InputError(f"servqual: column {col!r} has values outside the scale {scale} in rows "
-                                         f"{list(bad[:5])}; declare missing codes or fix the scale")
+                        raise InputError(
+                            f"servqual: column {col!r} has values outside the scale {scale} in rows "
+                            f"{list(bad[:5])}; declare missing codes or fix the scale"
+                        )
 
 
 def _alpha(frame: pd.DataFrame) -> float:
@@ -168,8 +185,14 @@ def _tables(survey: pd.DataFrame, pairs: Pairs, confidence: float) -> tuple[pd.D
     for dim, items in pairs.items():
         item_gap = pd.DataFrame({p: survey[p] - survey[e] for e, p in items})
         for e, p in items:
-            item_rows.append({"dimension": dim, "item": p, "expectation_col": e,
-                              **paired_stats(survey[e], survey[p], confidence)})
+            item_rows.append(
+                {
+                    "dimension": dim,
+                    "item": p,
+                    "expectation_col": e,
+                    **paired_stats(survey[e], survey[p], confidence),
+                }
+            )
         # expectation and perception masked to the answered pairs, so that P - E is the mean gap
         mask = item_gap.notna().to_numpy()
         e_vals = survey[[e for e, _ in items]].where(mask)
@@ -178,24 +201,42 @@ def _tables(survey: pd.DataFrame, pairs: Pairs, confidence: float) -> tuple[pd.D
         dim_p[dim] = p_vals.mean(axis=1)
         gaps[dim] = item_gap.mean(axis=1)
         perception = survey[[p for _, p in items]]
-        dim_rows.append({"dimension": dim, **paired_stats(dim_e[dim], dim_p[dim], confidence),
-                         "n_items": len(items), "alpha_perception": _alpha(perception),
-                         "alpha_gap": _alpha(item_gap)})
+        dim_rows.append(
+            {
+                "dimension": dim,
+                **paired_stats(dim_e[dim], dim_p[dim], confidence),
+                "n_items": len(items),
+                "alpha_perception": _alpha(perception),
+                "alpha_gap": _alpha(item_gap),
+            }
+        )
     scores = pd.DataFrame(gaps, index=survey.index)
     scores[OVERALL] = scores.mean(axis=1)
     overall_e = pd.DataFrame(dim_e).mean(axis=1)
     overall_p = pd.DataFrame(dim_p).mean(axis=1)
     # the overall E and P average the same dimensions per respondent, so P - E is the score
-    dim_rows.append({"dimension": OVERALL, **paired_stats(overall_e, overall_p, confidence),
-                     "n_items": sum(len(v) for v in pairs.values()), "alpha_perception": np.nan,
-                     "alpha_gap": np.nan})
+    dim_rows.append(
+        {
+            "dimension": OVERALL,
+            **paired_stats(overall_e, overall_p, confidence),
+            "n_items": sum(len(v) for v in pairs.values()),
+            "alpha_perception": np.nan,
+            "alpha_gap": np.nan,
+        }
+    )
     items_t = pd.DataFrame(item_rows)
     items_t["p_holm"] = holm(items_t["p_value"])
     return items_t, pd.DataFrame(dim_rows), scores
 
 
-def servqual(survey: pd.DataFrame, pairs: Pairs, *, segment: str | None = None,
-             scale: tuple[float, float] | None = None, confidence: float = 0.95) -> ServqualResult:
+def servqual(
+    survey: pd.DataFrame,
+    pairs: Pairs,
+    *,
+    segment: str | None = None,
+    scale: tuple[float, float] | None = None,
+    confidence: float = 0.95,
+) -> ServqualResult:
     """SERVQUAL gaps (perception - expectation) per item, dimension and segment.
 
     Parameters
@@ -237,7 +278,9 @@ def servqual(survey: pd.DataFrame, pairs: Pairs, *, segment: str | None = None,
     items_s = dims_s = None
     if segment is not None:
         if segment not in survey.columns:
-            raise InputError(f"servqual: segment column {segment!r} is not in the survey; pass one of its columns")
+            raise InputError(
+                f"servqual: segment column {segment!r} is not in the survey; pass one of its columns"
+            )
         parts_i, parts_d = [], []
         for value, part in survey.groupby(segment, sort=True, observed=True):
             i, d, _ = _tables(part, pairs, confidence)
@@ -247,5 +290,12 @@ def servqual(survey: pd.DataFrame, pairs: Pairs, *, segment: str | None = None,
         dims_s = pd.concat(parts_d, ignore_index=True)
         items_s = items_s[["segment", *items_t.columns]]
         dims_s = dims_s[["segment", *dims_t.columns]]
-    return ServqualResult(items=items_t, dimensions=dims_t, scores=scores, items_by_segment=items_s,
-                          dimensions_by_segment=dims_s, segment=segment, confidence=confidence)
+    return ServqualResult(
+        items=items_t,
+        dimensions=dims_t,
+        scores=scores,
+        items_by_segment=items_s,
+        dimensions_by_segment=dims_s,
+        segment=segment,
+        confidence=confidence,
+    )

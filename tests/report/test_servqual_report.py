@@ -43,8 +43,10 @@ COST = {"monetary": ["mc"], "time": ["tc"], "energy": ["ec"], "psychic": ["pc"]}
 
 @pytest.fixture(scope="module")
 def results(survey):
-    return (servqual(survey, PAIRS, segment="segment"),
-            delivered_value(survey, VALUE, COST, account="account", segment="segment"))
+    return (
+        servqual(survey, PAIRS, segment="segment"),
+        delivered_value(survey, VALUE, COST, account="account", segment="segment"),
+    )
 
 
 def _texts(fig) -> str:
@@ -54,14 +56,18 @@ def _texts(fig) -> str:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_charts_have_words_in_the_language(results, language):
     sq, dv = results
-    for fig in (rep.gap_chart(sq, language), rep.items_chart(sq, language), rep.value_cost_chart(dv, language)):
+    for fig in (
+        rep.gap_chart(sq, language),
+        rep.items_chart(sq, language),
+        rep.value_cost_chart(dv, language),
+    ):
         text = _texts(fig)
         assert bool(CJK.search(text)) == (language == "zh"), text[:200]
         assert "sq_" not in text and "dv_" not in text
-        fig.canvas.draw()   # a '$' from data must not break mathtext
+        fig.canvas.draw()  # a '$' from data must not break mathtext
         plt.close(fig)
     fig = rep.gap_chart(sq, "zh")
-    assert "反应性" in _texts(fig)   # the method text's term for responsiveness (004)
+    assert "反应性" in _texts(fig)  # the method text's term for responsiveness (004)
     plt.close(fig)
 
 
@@ -79,9 +85,14 @@ def test_value_cost_chart_bars_are_the_segment_means(results):
     _, dv = results
     fig = rep.value_cost_chart(dv, "en")
     heights = sorted(round(p.get_height(), 9) for p in fig.axes[0].patches)
-    expected = sorted(round(v, 9) for v in dv.segments[dv.segments["measure"].str.contains("_")
-                      & ~dv.segments["measure"].str.startswith("total")
-                      & (dv.segments["measure"] != "delivered_value")]["mean"])
+    expected = sorted(
+        round(v, 9)
+        for v in dv.segments[
+            dv.segments["measure"].str.contains("_")
+            & ~dv.segments["measure"].str.startswith("total")
+            & (dv.segments["measure"] != "delivered_value")
+        ]["mean"]
+    )
     assert heights == expected
     plt.close(fig)
 
@@ -89,8 +100,13 @@ def test_value_cost_chart_bars_are_the_segment_means(results):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_tables_escape_data(results, language):
     sq, dv = results
-    for sty in (rep.gap_table(sq, language), rep.gap_table(sq, language, by_segment=True),
-                rep.items_table(sq, language), rep.delivered_table(dv, language), rep.accounts_table(dv, language, 5)):
+    for sty in (
+        rep.gap_table(sq, language),
+        rep.gap_table(sq, language, by_segment=True),
+        rep.items_table(sq, language),
+        rep.delivered_table(dv, language),
+        rep.accounts_table(dv, language, 5),
+    ):
         page = sty.to_html()
         assert "<script>" not in page
         assert bool(CJK.search(page)) == (language == "zh")
@@ -108,8 +124,12 @@ def test_sentences_carry_the_numbers(results):
     assert f"{dv.overall.loc['delivered_value', 'mean']:+.1f}" in text and "顾客让渡价值" in text
     assert "<script>" not in text
     assert "等权均值" in rep.delivered_note(dv, "zh")
-    dv2 = delivered_value(pd.DataFrame({"a": [1, 5], "b": [2, 3], "c": [3, 3]}), {"product": ["a"], "image": ["b"]},
-                          {"time": ["c"]}, value_weights={"product": 0.7, "image": 0.3})
+    dv2 = delivered_value(
+        pd.DataFrame({"a": [1, 5], "b": [2, 3], "c": [3, 3]}),
+        {"product": ["a"], "image": ["b"]},
+        {"time": ["c"]},
+        value_weights={"product": 0.7, "image": 0.3},
+    )
     assert "Product value 70%" in rep.delivered_note(dv2, "en")
     assert "All" in rep.delivered_summary(dv2, "en")
 

@@ -20,11 +20,17 @@ COST = {"monetary": ["m1"], "time": ["t1"]}
 @pytest.fixture()
 def hand():
     """Scale 1-5, so a component score is 25 · (mean - 1)."""
-    return pd.DataFrame({
-        "p1": [5, 4, 2, 3], "p2": [3, 4, np.nan, 3], "s1": [3, 5, 1, np.nan],
-        "m1": [2, 3, 5, 1], "t1": [1, 3, 4, 1],
-        "account": ["A", "A", "B", "B"], "region": ["east", "west", "east", "west"],
-    })
+    return pd.DataFrame(
+        {
+            "p1": [5, 4, 2, 3],
+            "p2": [3, 4, np.nan, 3],
+            "s1": [3, 5, 1, np.nan],
+            "m1": [2, 3, 5, 1],
+            "t1": [1, 3, 4, 1],
+            "account": ["A", "A", "B", "B"],
+            "region": ["east", "west", "east", "west"],
+        }
+    )
 
 
 def test_respondents_worked_by_hand(hand):
@@ -55,9 +61,15 @@ def test_accounts_and_segments_worked_by_hand(hand):
     All: delivered 15.625, ratio 53.125 / 37.5 = 1.416667."""
     r = delivered_value(hand, VALUE, COST, scale=(1, 5), account="account", segment="region")
     a = r.accounts
-    assert a.loc["A", ["total_value", "total_cost", "delivered_value", "ratio"]].tolist() == [75, 31.25, 43.75, 2.4]
+    assert a.loc["A", ["total_value", "total_cost", "delivered_value", "ratio"]].tolist() == [
+        75,
+        31.25,
+        43.75,
+        2.4,
+    ]
     assert a.loc["A", ["ci_low_delivered", "ci_high_delivered"]].tolist() == pytest.approx(
-        [-35.663779, 123.163779], abs=1e-5)
+        [-35.663779, 123.163779], abs=1e-5
+    )
     assert a.loc["B", "delivered_value"] == -12.5 and a.loc["B", "ratio"] == pytest.approx(31.25 / 43.75)
     assert a["n_respondents"].tolist() == [2, 2]
     seg = r.segments.set_index(["segment", "measure"])
@@ -92,14 +104,22 @@ rows = st.lists(st.tuples(*[st.integers(1, 7)] * 4), min_size=1, max_size=25)
 @given(rows, st.floats(0, 1))
 def test_scores_in_range_and_delivered_is_value_minus_cost(data, w):
     df = pd.DataFrame(data, columns=["a", "b", "c", "d"], dtype="float64")
-    r = delivered_value(df, {"product": ["a"], "image": ["b"]}, {"time": ["c"], "energy": ["d"]},
-                        value_weights={"product": w, "image": 1 - w}).respondents
+    r = delivered_value(
+        df,
+        {"product": ["a"], "image": ["b"]},
+        {"time": ["c"], "energy": ["d"]},
+        value_weights={"product": w, "image": 1 - w},
+    ).respondents
     comps = r[["value_product", "value_image", "cost_time", "cost_energy", "total_value", "total_cost"]]
     assert ((comps >= -1e-9) & (comps <= 100 + 1e-9)).all().all()
     np.testing.assert_allclose(r["delivered_value"], r["total_value"] - r["total_cost"])
     # swapping the roles of value and cost negates the delivered value
-    s = delivered_value(df, {"time": ["c"], "energy": ["d"]}, {"product": ["a"], "image": ["b"]},
-                        cost_weights={"product": w, "image": 1 - w}).respondents
+    s = delivered_value(
+        df,
+        {"time": ["c"], "energy": ["d"]},
+        {"product": ["a"], "image": ["b"]},
+        cost_weights={"product": w, "image": 1 - w},
+    ).respondents
     np.testing.assert_allclose(s["delivered_value"], -r["delivered_value"], atol=1e-12)
 
 

@@ -21,12 +21,18 @@ PAIRS = {"reliability": [("E_R1", "P_R1"), ("E_R2", "P_R2")], "tangibles": [("E_
 @pytest.fixture()
 def hand():
     """Four respondents, two dimensions (worked on paper in the test docstrings)."""
-    return pd.DataFrame({
-        "E_R1": [7, 6, 7, 5], "P_R1": [5, 5, 6, 5],
-        "E_R2": [6, 7, 6, 6], "P_R2": [5, 6, 4, 5],
-        "E_T1": [5, 4, 5, 6], "P_T1": [5, 5, 4, 6],
-        "seg": ["a", "a", "b", "b"],
-    }, dtype=object).astype({c: "float64" for c in ["E_R1", "P_R1", "E_R2", "P_R2", "E_T1", "P_T1"]})
+    return pd.DataFrame(
+        {
+            "E_R1": [7, 6, 7, 5],
+            "P_R1": [5, 5, 6, 5],
+            "E_R2": [6, 7, 6, 6],
+            "P_R2": [5, 6, 4, 5],
+            "E_T1": [5, 4, 5, 6],
+            "P_T1": [5, 5, 4, 6],
+            "seg": ["a", "a", "b", "b"],
+        },
+        dtype=object,
+    ).astype({c: "float64" for c in ["E_R1", "P_R1", "E_R2", "P_R2", "E_T1", "P_T1"]})
 
 
 def test_items_worked_by_hand(hand):
@@ -40,7 +46,9 @@ def test_items_worked_by_hand(hand):
     assert items.loc["P_R1", "t"] == pytest.approx(-2.449490, abs=1e-6)
     assert items.loc["P_R1", ["ci_low", "ci_high"]].tolist() == pytest.approx([-2.299228, 0.299228], abs=1e-6)
     assert items.loc["P_R2", "t"] == pytest.approx(-5.0, abs=1e-12)
-    assert items.loc["P_R2", ["ci_low", "ci_high"]].tolist() == pytest.approx([-2.045612, -0.454388], abs=1e-6)
+    assert items.loc["P_R2", ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [-2.045612, -0.454388], abs=1e-6
+    )
     assert items.loc["P_T1", "t"] == 0 and items.loc["P_T1", "p_value"] == pytest.approx(1.0)
     p_r1, p_r2 = 2 * stats.t.sf(2.449490, 3), 2 * stats.t.sf(5.0, 3)
     assert items.loc["P_R1", "p_value"] == pytest.approx(p_r1, rel=1e-5)
@@ -94,9 +102,12 @@ def test_against_scipy_and_pingouin():
     for row in result.items.itertuples():
         ref = pingouin.ttest(df[row.item], df[row.expectation_col], paired=True)
         assert row.t == pytest.approx(ref["T"].iloc[0], rel=1e-10)
-        assert row.p_value == pytest.approx(ref["p_val"].iloc[0] if "p_val" in ref else ref["p-val"].iloc[0],
-                                            rel=1e-8)
-        assert [row.ci_low, row.ci_high] == pytest.approx(list(ref.filter(like="CI").iloc[0].iloc[0]), abs=5e-3)
+        assert row.p_value == pytest.approx(
+            ref["p_val"].iloc[0] if "p_val" in ref else ref["p-val"].iloc[0], rel=1e-8
+        )
+        assert [row.ci_low, row.ci_high] == pytest.approx(
+            list(ref.filter(like="CI").iloc[0].iloc[0]), abs=5e-3
+        )
         w = stats.wilcoxon(df[row.item] - df[row.expectation_col])
         assert (row.wilcoxon_w, row.wilcoxon_p) == pytest.approx((w.statistic, w.pvalue))
     _, holm_ref = pingouin.multicomp(result.items["p_value"].to_numpy(), method="holm")
@@ -168,7 +179,9 @@ def test_ci_holds_the_gap_and_holm_is_at_least_raw(rows):
     r = servqual(_frame(rows), PAIRS2)
     for t in (r.items, r.dimensions):
         ok = t["sd"] > 0
-        assert (t.loc[ok, "ci_low"] < t.loc[ok, "gap"]).all() and (t.loc[ok, "gap"] < t.loc[ok, "ci_high"]).all()
+        assert (t.loc[ok, "ci_low"] < t.loc[ok, "gap"]).all() and (
+            t.loc[ok, "gap"] < t.loc[ok, "ci_high"]
+        ).all()
     finite = r.items["p_value"].notna()
     assert (r.items.loc[finite, "p_holm"] >= r.items.loc[finite, "p_value"] - 1e-15).all()
     assert (r.items.loc[finite, "p_holm"] <= 1).all()
