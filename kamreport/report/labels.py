@@ -797,11 +797,11 @@ LABELS.update({
     "sq_section": {"zh": "SERVQUAL 服务质量差距分析", "en": "SERVQUAL service-quality gaps"},
     "sq_section_note": {
         "zh": "差距 = 感知 − 期望（负值表示服务未达期望）。维度差距为受访者在该维度各题项差距的均值，再取平均；SERVQUAL "
-              "总分为各维度差距的未加权均值。{level:.0%} 置信区间基于 t 分布；配对 t 检验，Wilcoxon 符号秩检验作为有序数据的核对；"
+              "总分为各维度差距的未加权均值。{confidence:.0%} 置信区间基于 t 分布；配对 t 检验，Wilcoxon 符号秩检验作为有序数据的核对；"
               "题项 p 值经 Holm 校正。缺失回答按题项成对剔除。信度为原始 Cronbach's α（pingouin）。",
         "en": "Gap = perception − expectation (negative: the service falls short). A dimension's gap is "
               "the mean of a respondent's item gaps in it, averaged; the SERVQUAL score is the unweighted "
-              "mean of the dimension gaps. {level:.0%} confidence intervals from the t distribution; "
+              "mean of the dimension gaps. {confidence:.0%} confidence intervals from the t distribution; "
               "paired t-tests, with the Wilcoxon signed-rank test as the ordinal check; item p-values "
               "Holm-adjusted. Missing answers are dropped pairwise per item. Reliability is raw "
               "Cronbach's alpha (pingouin)."},
@@ -815,8 +815,8 @@ LABELS.update({
                            "en": "Service-quality gap by dimension (perception − expectation)"},
     "sq_gap_chart_takeaway": {"zh": "差距最大的是{worst}：{gap:+.2f} 分",
                               "en": "Largest shortfall: {worst}, {gap:+.2f} points"},
-    "sq_gap_axis": {"zh": "差距（感知 − 期望，{level:.0%} 置信区间）",
-                    "en": "Gap (perception − expectation, {level:.0%} CI)"},
+    "sq_gap_axis": {"zh": "差距（感知 − 期望，{confidence:.0%} 置信区间）",
+                    "en": "Gap (perception − expectation, {confidence:.0%} CI)"},
     "sq_items_chart_title": {"zh": "各题项的期望与感知", "en": "Expectation and perception by item"},
     "sq_items_chart_takeaway": {"zh": "差距最大的题项：{item}（{gap:+.2f} 分）",
                                 "en": "Largest item gap: {item} ({gap:+.2f} points)"},
@@ -825,9 +825,9 @@ LABELS.update({
     "sq_perception": {"zh": "感知", "en": "Perception"},
     "sq_summary": {
         "zh": "{n} 位受访者的 SERVQUAL 总分为 {score:+.2f}（感知 − 期望）。差距最大的维度是{worst}（{gap:+.2f}，"
-              "{level:.0%} 置信区间 {low:+.2f} 至 {high:+.2f}）；{n_sig}/{n_items} 个题项的差距经 Holm 校正后显著（p < 0.05）。",
+              "{confidence:.0%} 置信区间 {low:+.2f} 至 {high:+.2f}）；{n_sig}/{n_items} 个题项的差距经 Holm 校正后显著（p < 0.05）。",
         "en": "The SERVQUAL score of {n} respondents is {score:+.2f} (perception − expectation). The "
-              "largest gap is in {worst} ({gap:+.2f}, {level:.0%} CI {low:+.2f} to {high:+.2f}); {n_sig} "
+              "largest gap is in {worst} ({gap:+.2f}, {confidence:.0%} CI {low:+.2f} to {high:+.2f}); {n_sig} "
               "of {n_items} item gaps are significant after Holm adjustment (p < 0.05)."},
     "sq_col_segment": {"zh": "细分", "en": "Segment"},
     "sq_col_dimension": {"zh": "维度", "en": "Dimension"},
@@ -847,11 +847,11 @@ LABELS.update({
     "dv_section": {"zh": "顾客让渡价值", "en": "Customer delivered value"},
     "dv_section_note": {
         "zh": "顾客让渡价值 = 顾客总价值 − 顾客总成本（Kotler）。各构成项为其题项均值换算到 0–100；总价值、总成本为构成项的"
-              "{weighting}；让渡价值比 = 总价值 / 总成本。{level:.0%} 置信区间基于 t 分布。",
+              "{weighting}；让渡价值比 = 总价值 / 总成本。{confidence:.0%} 置信区间基于 t 分布。",
         "en": "Customer delivered value = total customer value − total customer cost (Kotler). Each "
               "component is the mean of its items rescaled to 0–100; total value and total cost are the "
               "{weighting} of their components; the value ratio is total value / total cost. "
-              "{level:.0%} confidence intervals from the t distribution."},
+              "{confidence:.0%} confidence intervals from the t distribution."},
     "dv_equal_weights": {"zh": "等权均值", "en": "equally weighted mean"},
     "dv_given_weights": {"zh": "加权均值（{weights}）", "en": "weighted mean ({weights})"},
     "dv_product": {"zh": "产品价值", "en": "Product value"},
@@ -873,9 +873,9 @@ LABELS.update({
     "dv_score_axis": {"zh": "得分（0–100）", "en": "Score (0–100)"},
     "dv_summary": {
         "zh": "{n} 位受访者的顾客总价值为 {value:.1f}、顾客总成本为 {cost:.1f}，顾客让渡价值为 {delivered:+.1f} 分"
-              "（{level:.0%} 置信区间 {low:+.1f} 至 {high:+.1f}）。让渡价值最低的细分是{segment}（{segment_value:+.1f}）。",
+              "（{confidence:.0%} 置信区间 {low:+.1f} 至 {high:+.1f}）。让渡价值最低的细分是{segment}（{segment_value:+.1f}）。",
         "en": "Across {n} respondents total customer value is {value:.1f} and total customer cost "
-              "{cost:.1f}: a delivered value of {delivered:+.1f} points ({level:.0%} CI {low:+.1f} to "
+              "{cost:.1f}: a delivered value of {delivered:+.1f} points ({confidence:.0%} CI {low:+.1f} to "
               "{high:+.1f}). The segment with the lowest delivered value is {segment} "
               "({segment_value:+.1f})."},
     "dv_col_segment": {"zh": "细分", "en": "Segment"},

@@ -78,7 +78,7 @@ def gap_chart(result, language: str, *, names: Names = None, ax: plt.Axes | None
         )
         ax.set_yticks(y, [_plain(display_name(d, language, names)) for d in dims["dimension"]])
         ax.axvline(0, color="#52606d", lw=1)
-        ax.set_xlabel(label("sq_gap_axis", language, level=result.confidence))
+        ax.set_xlabel(label("sq_gap_axis", language, confidence=result.confidence))
         worst = dims.iloc[-1]
         return finish(
             fig,
@@ -211,7 +211,7 @@ def servqual_summary(result, language: str, *, names: Names = None, alpha: float
         gap=float(dims.loc[worst, "gap"]),
         low=float(dims.loc[worst, "ci_low"]),
         high=float(dims.loc[worst, "ci_high"]),
-        level=result.confidence,
+        confidence=result.confidence,
         n_sig=int((result.items["p_holm"] < alpha).sum()),
         n_items=len(result.items),
     )
@@ -327,7 +327,7 @@ def delivered_summary(result, language: str) -> str:
         delivered=float(o.loc["delivered_value", "mean"]),
         low=float(o.loc["delivered_value", "ci_low"]),
         high=float(o.loc["delivered_value", "ci_high"]),
-        level=result.confidence,
+        confidence=result.confidence,
         segment=html.escape(_segment_name(segment, language)),
         segment_value=segment_value,
     )
@@ -346,4 +346,4 @@ def delivered_note(result, language: str) -> str:
             for c, v in w.items()
         ]
         weighting = label("dv_given_weights", language, weights=label("list_separator", language).join(parts))
-    return label("dv_section_note", language, weighting=weighting, level=result.confidence)
+    return label("dv_section_note", language, weighting=weighting, confidence=result.confidence)
