@@ -129,3 +129,23 @@ def test_scale_ends_map_to_0_and_100(x):
     r = delivered_value(df, {"product": ["a"]}, {"time": ["c"]}).respondents
     assert r["total_value"].iloc[0] == pytest.approx(100 * (x - 1) / 6)
     assert r["delivered_value"].iloc[0] == pytest.approx(100 * (2 * x - 8) / 6)
+
+
+def test_a_planted_costlier_segment_is_found():
+    """Synthetic plant (stand-in until the demo data has delivered-value items): segment 'far'
+    answers time and energy cost 2 points higher; its segment means rank first on both."""
+    rng = np.random.default_rng(11)
+    n = 600
+    seg = rng.choice(["near", "far", "mid"], n)
+    df = pd.DataFrame({c: rng.integers(1, 6, n) for c in ("pv", "mc", "tc", "ec")}, dtype="float64")
+    df.loc[seg == "far", ["tc", "ec"]] = np.clip(df.loc[seg == "far", ["tc", "ec"]] + 2, 1, 7)
+    df["segment"] = seg
+    r = delivered_value(
+        df, {"product": ["pv"]}, {"monetary": ["mc"], "time": ["tc"], "energy": ["ec"]}, segment="segment"
+    )
+    means = r.segments.pivot(index="segment", columns="measure", values="mean")
+    assert means["cost_time"].idxmax() == "far" and means["cost_energy"].idxmax() == "far"
+    assert means["cost_monetary"].max() - means["cost_monetary"].min() < 10
+    lows = r.segments.set_index(["segment", "measure"])["ci_low"]
+    highs = r.segments.set_index(["segment", "measure"])["ci_high"]
+    assert lows[("far", "cost_time")] > max(highs[("near", "cost_time")], highs[("mid", "cost_time")])

@@ -194,3 +194,26 @@ def test_holm_is_monotone_in_the_raw_order(p):
     adj = holm(p)
     order = np.argsort(p, kind="stable")
     assert (np.diff(adj[order]) >= -1e-15).all() and (adj >= np.asarray(p) - 1e-15).all()
+
+
+def test_a_planted_worst_dimension_is_found():
+    """Synthetic plant (stand-in until the demo data has SERVQUAL pairs): responsiveness
+    perceptions fall 1.5 points short of expectations, the other dimensions 0-1 points."""
+    rng = np.random.default_rng(3)
+    n = 400
+    dims = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
+    frame, pairs = {}, {}
+    for d in dims:
+        pairs[d] = []
+        for j in (1, 2, 3):
+            e = rng.integers(4, 8, n).astype(float)
+            short = 1.5 if d == "responsiveness" else rng.uniform(0, 1)
+            frame[f"E_{d}{j}"], frame[f"P_{d}{j}"] = (
+                e,
+                np.clip(np.round(e - short + rng.normal(0, 1, n)), 1, 7),
+            )
+            pairs[d].append((f"E_{d}{j}", f"P_{d}{j}"))
+    r = servqual(pd.DataFrame(frame), pairs, scale=(1, 7))
+    assert r.worst_dimension == "responsiveness"
+    dims_t = r.dimensions.set_index("dimension")
+    assert dims_t.loc["responsiveness", "ci_high"] < 0 and dims_t.loc["responsiveness", "p_value"] < 1e-10
