@@ -848,7 +848,100 @@ LABELS.update({
     "kpi_line_separator": {"zh": " + ", "en": " + "},
 })
 # SERVQUAL gaps and customer delivered value (report/servqual.py)
+# Terms of the method texts (/work/shared/method/004: 可靠性、反应性、保证性、移情性、有形性;
+# 002: 产品价值 服务价值 人员价值 形象价值, 货币成本 时间成本 体力成本 精力成本, in Kotler's order
+# monetary, time, energy, psychic).
 LABELS.update({
+    "sq_section": {"zh": "SERVQUAL 服务质量差距分析", "en": "SERVQUAL service-quality gaps"},
+    "sq_section_note": {
+        "zh": "差距 = 感知 − 期望（负值表示服务未达期望）。维度差距为受访者在该维度各题项差距的均值，再取平均；SERVQUAL "
+              "总分为各维度差距的未加权均值。{confidence:.0%} 置信区间基于 t 分布；配对 t 检验，Wilcoxon 符号秩检验作为有序数据的核对；"
+              "题项 p 值经 Holm 校正。缺失回答按题项成对剔除。信度为原始 Cronbach's α（pingouin）。",
+        "en": "Gap = perception − expectation (negative: the service falls short). A dimension's gap is "
+              "the mean of a respondent's item gaps in it, averaged; the SERVQUAL score is the unweighted "
+              "mean of the dimension gaps. {confidence:.0%} confidence intervals from the t distribution; "
+              "paired t-tests, with the Wilcoxon signed-rank test as the ordinal check; item p-values "
+              "Holm-adjusted. Missing answers are dropped pairwise per item. Reliability is raw "
+              "Cronbach's alpha (pingouin)."},
+    "sq_dim_tangibles": {"zh": "有形性", "en": "Tangibles"},
+    "sq_dim_reliability": {"zh": "可靠性", "en": "Reliability"},
+    "sq_dim_responsiveness": {"zh": "反应性", "en": "Responsiveness"},
+    "sq_dim_assurance": {"zh": "保证性", "en": "Assurance"},
+    "sq_dim_empathy": {"zh": "移情性", "en": "Empathy"},
+    "sq_dim_overall": {"zh": "SERVQUAL 总分", "en": "SERVQUAL score"},
+    "sq_gap_chart_title": {"zh": "各维度服务质量差距（感知 − 期望）",
+                           "en": "Service-quality gap by dimension (perception − expectation)"},
+    "sq_gap_chart_takeaway": {"zh": "差距最大的是{worst}：{gap:+.2f} 分",
+                              "en": "Largest shortfall: {worst}, {gap:+.2f} points"},
+    "sq_gap_axis": {"zh": "差距（感知 − 期望，{confidence:.0%} 置信区间）",
+                    "en": "Gap (perception − expectation, {confidence:.0%} CI)"},
+    "sq_items_chart_title": {"zh": "各题项的期望与感知", "en": "Expectation and perception by item"},
+    "sq_items_chart_takeaway": {"zh": "差距最大的题项：{item}（{gap:+.2f} 分）",
+                                "en": "Largest item gap: {item} ({gap:+.2f} points)"},
+    "sq_score_axis": {"zh": "平均得分", "en": "Mean answer"},
+    "sq_expectation": {"zh": "期望", "en": "Expectation"},
+    "sq_perception": {"zh": "感知", "en": "Perception"},
+    "sq_summary": {
+        "zh": "{n} 位受访者的 SERVQUAL 总分为 {score:+.2f}（感知 − 期望）。差距最大的维度是{worst}（{gap:+.2f}，"
+              "{confidence:.0%} 置信区间 {low:+.2f} 至 {high:+.2f}）；{n_sig}/{n_items} 个题项的差距经 Holm 校正后显著（p < 0.05）。",
+        "en": "The SERVQUAL score of {n} respondents is {score:+.2f} (perception − expectation). The "
+              "largest gap is in {worst} ({gap:+.2f}, {confidence:.0%} CI {low:+.2f} to {high:+.2f}); {n_sig} "
+              "of {n_items} item gaps are significant after Holm adjustment (p < 0.05)."},
+    "sq_col_segment": {"zh": "细分", "en": "Segment"},
+    "sq_col_dimension": {"zh": "维度", "en": "Dimension"},
+    "sq_col_item": {"zh": "题项", "en": "Item"},
+    "sq_col_n": {"zh": "样本数", "en": "n"},
+    "sq_col_expectation": {"zh": "期望均值", "en": "Expectation"},
+    "sq_col_perception": {"zh": "感知均值", "en": "Perception"},
+    "sq_col_gap": {"zh": "差距", "en": "Gap"},
+    "sq_col_ci_low": {"zh": "置信下限", "en": "CI low"},
+    "sq_col_ci_high": {"zh": "置信上限", "en": "CI high"},
+    "sq_col_t": {"zh": "t 值", "en": "t"},
+    "sq_col_p_value": {"zh": "p 值", "en": "p"},
+    "sq_col_p_holm": {"zh": "p 值（Holm）", "en": "p (Holm)"},
+    "sq_col_wilcoxon_p": {"zh": "p 值（Wilcoxon）", "en": "p (Wilcoxon)"},
+    "sq_col_alpha_perception": {"zh": "α（感知）", "en": "Alpha (perception)"},
+    "sq_col_alpha_gap": {"zh": "α（差距）", "en": "Alpha (gap)"},
+    "dv_section": {"zh": "顾客让渡价值", "en": "Customer delivered value"},
+    "dv_section_note": {
+        "zh": "顾客让渡价值 = 顾客总价值 − 顾客总成本（Kotler）。各构成项为其题项均值换算到 0–100；总价值、总成本为构成项的"
+              "{weighting}；让渡价值比 = 总价值 / 总成本。{confidence:.0%} 置信区间基于 t 分布。",
+        "en": "Customer delivered value = total customer value − total customer cost (Kotler). Each "
+              "component is the mean of its items rescaled to 0–100; total value and total cost are the "
+              "{weighting} of their components; the value ratio is total value / total cost. "
+              "{confidence:.0%} confidence intervals from the t distribution."},
+    "dv_equal_weights": {"zh": "等权均值", "en": "equally weighted mean"},
+    "dv_given_weights": {"zh": "加权均值（{weights}）", "en": "weighted mean ({weights})"},
+    "dv_product": {"zh": "产品价值", "en": "Product value"},
+    "dv_service": {"zh": "服务价值", "en": "Service value"},
+    "dv_personnel": {"zh": "人员价值", "en": "Personnel value"},
+    "dv_image": {"zh": "形象价值", "en": "Image value"},
+    "dv_monetary": {"zh": "货币成本", "en": "Monetary cost"},
+    "dv_time": {"zh": "时间成本", "en": "Time cost"},
+    "dv_energy": {"zh": "体力成本", "en": "Energy cost"},
+    "dv_psychic": {"zh": "精力成本", "en": "Psychic cost"},
+    "dv_total_value": {"zh": "顾客总价值", "en": "Total customer value"},
+    "dv_total_cost": {"zh": "顾客总成本", "en": "Total customer cost"},
+    "dv_delivered_value": {"zh": "顾客让渡价值", "en": "Customer delivered value"},
+    "dv_ratio": {"zh": "让渡价值比（总价值/总成本）", "en": "Value ratio (value / cost)"},
+    "dv_chart_title": {"zh": "各细分的价值与成本构成", "en": "Value and cost components by segment"},
+    "dv_chart_takeaway": {"zh": "成本最高：{segment}的{component}（{score:.0f} 分）",
+                          "en": "Highest cost: {component} in {segment} ({score:.0f} points)"},
+    "dv_all": {"zh": "全部", "en": "All"},
+    "dv_score_axis": {"zh": "得分（0–100）", "en": "Score (0–100)"},
+    "dv_summary": {
+        "zh": "{n} 位受访者的顾客总价值为 {value:.1f}、顾客总成本为 {cost:.1f}，顾客让渡价值为 {delivered:+.1f} 分"
+              "（{confidence:.0%} 置信区间 {low:+.1f} 至 {high:+.1f}）。让渡价值最低的细分是{segment}（{segment_value:+.1f}）。",
+        "en": "Across {n} respondents total customer value is {value:.1f} and total customer cost "
+              "{cost:.1f}: a delivered value of {delivered:+.1f} points ({confidence:.0%} CI {low:+.1f} to "
+              "{high:+.1f}). The segment with the lowest delivered value is {segment} "
+              "({segment_value:+.1f})."},
+    "dv_col_segment": {"zh": "细分", "en": "Segment"},
+    "dv_col_measure": {"zh": "指标", "en": "Measure"},
+    "dv_col_account": {"zh": "客户", "en": "Account"},
+    "dv_col_n_respondents": {"zh": "受访者数", "en": "Respondents"},
+    "dv_col_ci_low_delivered": {"zh": "让渡价值置信下限", "en": "Delivered value CI low"},
+    "dv_col_ci_high_delivered": {"zh": "让渡价值置信上限", "en": "Delivered value CI high"},
 })
 # comment sentiment and themes (report/comments.py)
 LABELS.update({
