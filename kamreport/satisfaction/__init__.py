@@ -31,6 +31,11 @@ _API = {
     "MgaResult": "mga",
     "micom": "compositeinvariance",
     "MicomResult": "compositeinvariance",
+    # SERVQUAL gaps and customer delivered value (issue 14)
+    "servqual_gaps": "servqual",
+    "ServqualResult": "servqual",
+    "delivered_value": "delivered",
+    "DeliveredValueResult": "delivered",
 }
 
 __all__ = sorted(_API)

@@ -229,7 +229,7 @@ def _tables(survey: pd.DataFrame, pairs: Pairs, confidence: float) -> tuple[pd.D
     return items_t, pd.DataFrame(dim_rows), scores
 
 
-def servqual(
+def servqual_gaps(
     survey: pd.DataFrame,
     pairs: Pairs,
     *,
@@ -265,7 +265,7 @@ def servqual(
     Examples
     --------
     >>> df = pd.DataFrame({"E1": [6, 7, 6, 5], "P1": [5, 5, 6, 4], "E2": [5, 6, 7, 6], "P2": [5, 6, 5, 5]})
-    >>> r = servqual(df, {"reliability": [("E1", "P1")], "empathy": [("E2", "P2")]})
+    >>> r = servqual_gaps(df, {"reliability": [("E1", "P1")], "empathy": [("E2", "P2")]})
     >>> r.items[["item", "gap"]].to_dict("list")
     {'item': ['P1', 'P2'], 'gap': [-1.0, -0.75]}
     >>> r.score, r.worst_dimension

@@ -46,6 +46,25 @@ _API = {
     "tier_relationship_levels": "keyaccount",
     "account_cards": "cards",
     "CardRules": "cards",
+    # retention, cross-buying, complaint and referral KPIs (issue 14)
+    "retention_rates": "retention",
+    "cohort_retention": "retention",
+    "repeat_purchase_rate": "retention",
+    "CohortRetention": "retention",
+    "basket": "crossbuying",
+    "lines_per_account": "crossbuying",
+    "product_line_rules": "crossbuying",
+    "CrossBuying": "crossbuying",
+    "complaint_rates": "complaints",
+    "complaints_by_group": "complaints",
+    "severity_distribution": "complaints",
+    "root_cause_shares": "complaints",
+    "mean_resolution_days": "complaints",
+    "referral_rate": "complaints",
+    "ReferralRate": "complaints",
+    "retention_kpis": "kpis",
+    "KpiTable": "kpis",
+    "KPIS": "kpis",
 }
 
 #: public submodules used as namespaces (``kano.classify``, ``kano.summary``)

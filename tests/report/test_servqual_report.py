@@ -13,7 +13,7 @@ import pytest
 
 from kamreport.report import servqual as rep
 from kamreport.satisfaction.delivered import delivered_value
-from kamreport.satisfaction.servqual import servqual
+from kamreport.satisfaction.servqual import servqual_gaps
 
 matplotlib.use("Agg")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -44,7 +44,7 @@ COST = {"monetary": ["mc"], "time": ["tc"], "energy": ["ec"], "psychic": ["pc"]}
 @pytest.fixture(scope="module")
 def results(survey):
     return (
-        servqual(survey, PAIRS, segment="segment"),
+        servqual_gaps(survey, PAIRS, segment="segment"),
         delivered_value(survey, VALUE, COST, account="account", segment="segment"),
     )
 

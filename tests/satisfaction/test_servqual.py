@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from kamreport.errors import InputError
-from kamreport.satisfaction.servqual import OVERALL, holm, paired_stats, servqual
+from kamreport.satisfaction.servqual import OVERALL, holm, paired_stats, servqual_gaps
 
 PAIRS = {"reliability": [("E_R1", "P_R1"), ("E_R2", "P_R2")], "tangibles": [("E_T1", "P_T1")]}
 
@@ -40,7 +40,7 @@ def test_items_worked_by_hand(hand):
     CI -1 ± 3.182446·0.408248 = (-2.299228, 0.299228). R2 gaps -1,-1,-2,-1: mean -1.25, sd 0.5,
     t = -5, CI -1.25 ± 0.795612. T1 gaps 0,1,-1,0: mean 0, t = 0, p = 1. Holm: p(R2)·3,
     max(p(R2)·3, p(R1)·2), 1."""
-    items = servqual(hand, PAIRS).items.set_index("item")
+    items = servqual_gaps(hand, PAIRS).items.set_index("item")
     assert items["gap"].tolist() == [-1.0, -1.25, 0.0]
     assert items.loc["P_R1", "expectation"] == 6.25 and items.loc["P_R1", "perception"] == 5.25
     assert items.loc["P_R1", "t"] == pytest.approx(-2.449490, abs=1e-6)
@@ -61,7 +61,7 @@ def test_dimensions_and_score_worked_by_hand(hand):
     mean -1.125, sd 0.478714, t = -4.700096. Tangibles: 0. Overall per respondent -0.75, 0,
     -1.25, -0.25 -> SERVQUAL score -0.5625. Alpha (k = 2): perceptions var 0.25 and 2/3, sum var
     0.25 -> 2·(1 - 0.916667/0.25) = -16/3; gaps var 2/3 and 0.25, sum var 11/12 -> 0."""
-    result = servqual(hand, PAIRS)
+    result = servqual_gaps(hand, PAIRS)
     dims = result.dimensions.set_index("dimension")
     assert dims.loc["reliability", "gap"] == -1.125
     assert dims.loc["reliability", "sd"] == pytest.approx(0.478714, abs=1e-6)
@@ -80,7 +80,7 @@ def test_missing_answers_are_pairwise_per_item(hand):
     reliability gap is its R2 gap alone (-1)."""
     hand.loc[0, "P_R1"] = np.nan
     hand.loc[1, "E_T1"] = np.nan
-    result = servqual(hand, PAIRS)
+    result = servqual_gaps(hand, PAIRS)
     items = result.items.set_index("item")
     assert items["n"].tolist() == [3, 4, 3]
     assert items.loc["P_R1", "gap"] == pytest.approx(-2 / 3)
@@ -98,7 +98,7 @@ def test_against_scipy_and_pingouin():
     p = np.clip(e + rng.integers(-3, 2, size=(n, 3)), 1, 7).astype(float)
     df = pd.DataFrame(np.hstack([e, p]), columns=["E1", "E2", "E3", "P1", "P2", "P3"])
     pairs = {"responsiveness": [("E1", "P1"), ("E2", "P2"), ("E3", "P3")]}
-    result = servqual(df, pairs)
+    result = servqual_gaps(df, pairs)
     for row in result.items.itertuples():
         ref = pingouin.ttest(df[row.item], df[row.expectation_col], paired=True)
         assert row.t == pytest.approx(ref["T"].iloc[0], rel=1e-10)
@@ -121,14 +121,14 @@ def test_against_scipy_and_pingouin():
 
 
 def test_by_segment_equals_the_subsets(hand):
-    result = servqual(hand, PAIRS, segment="seg")
+    result = servqual_gaps(hand, PAIRS, segment="seg")
     for value in ("a", "b"):
-        alone = servqual(hand[hand["seg"] == value], PAIRS)
+        alone = servqual_gaps(hand[hand["seg"] == value], PAIRS)
         part = result.dimensions_by_segment.query("segment == @value").drop(columns="segment")
         pd.testing.assert_frame_equal(part.reset_index(drop=True), alone.dimensions)
         part = result.items_by_segment.query("segment == @value").drop(columns="segment")
         pd.testing.assert_frame_equal(part.reset_index(drop=True), alone.items)
-    assert result.segment == "seg" and servqual(hand, PAIRS).items_by_segment is None
+    assert result.segment == "seg" and servqual_gaps(hand, PAIRS).items_by_segment is None
 
 
 def test_undefined_statistics_are_nan_not_errors():
@@ -141,15 +141,15 @@ def test_undefined_statistics_are_nan_not_errors():
 
 def test_bad_input_names_the_column(hand):
     with pytest.raises(InputError, match="'E_X'"):
-        servqual(hand, {"assurance": [("E_X", "P_R1")]})
+        servqual_gaps(hand, {"assurance": [("E_X", "P_R1")]})
     with pytest.raises(InputError, match="'P_R1'.*outside the scale"):
-        servqual(hand.assign(P_R1=[9.0, 5, 5, 5]), PAIRS, scale=(1, 7))
+        servqual_gaps(hand.assign(P_R1=[9.0, 5, 5, 5]), PAIRS, scale=(1, 7))
     with pytest.raises(InputError, match="'seg' is not numeric"):
-        servqual(hand, {"empathy": [("seg", "P_R1")]})
+        servqual_gaps(hand, {"empathy": [("seg", "P_R1")]})
     with pytest.raises(InputError, match="segment column 'region'"):
-        servqual(hand, PAIRS, segment="region")
+        servqual_gaps(hand, PAIRS, segment="region")
     with pytest.raises(InputError, match="no item pairs"):
-        servqual(hand, {"empathy": []})
+        servqual_gaps(hand, {"empathy": []})
 
 
 answers = st.lists(st.tuples(*[st.integers(1, 7)] * 4), min_size=3, max_size=30)
@@ -166,8 +166,8 @@ PAIRS2 = {"assurance": [("E1", "P1")], "empathy": [("E2", "P2")]}
 @given(answers)
 def test_swapping_expectation_and_perception_negates_gaps(rows):
     df = _frame(rows)
-    a = servqual(df, PAIRS2)
-    b = servqual(df, {"assurance": [("P1", "E1")], "empathy": [("P2", "E2")]})
+    a = servqual_gaps(df, PAIRS2)
+    b = servqual_gaps(df, {"assurance": [("P1", "E1")], "empathy": [("P2", "E2")]})
     assert b.items["gap"].to_numpy() == pytest.approx(-a.items["gap"].to_numpy())
     np.testing.assert_allclose(b.items["p_value"], a.items["p_value"])
     assert b.score == pytest.approx(-a.score)
@@ -176,7 +176,7 @@ def test_swapping_expectation_and_perception_negates_gaps(rows):
 @settings(max_examples=30, deadline=None)
 @given(answers)
 def test_ci_holds_the_gap_and_holm_is_at_least_raw(rows):
-    r = servqual(_frame(rows), PAIRS2)
+    r = servqual_gaps(_frame(rows), PAIRS2)
     for t in (r.items, r.dimensions):
         ok = t["sd"] > 0
         assert (t.loc[ok, "ci_low"] < t.loc[ok, "gap"]).all() and (
@@ -213,7 +213,7 @@ def test_a_planted_worst_dimension_is_found():
                 np.clip(np.round(e - short + rng.normal(0, 1, n)), 1, 7),
             )
             pairs[d].append((f"E_{d}{j}", f"P_{d}{j}"))
-    r = servqual(pd.DataFrame(frame), pairs, scale=(1, 7))
+    r = servqual_gaps(pd.DataFrame(frame), pairs, scale=(1, 7))
     assert r.worst_dimension == "responsiveness"
     dims_t = r.dimensions.set_index("dimension")
     assert dims_t.loc["responsiveness", "ci_high"] < 0 and dims_t.loc["responsiveness", "p_value"] < 1e-10
