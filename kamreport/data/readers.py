@@ -61,7 +61,10 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
                          "one respondent")
     cleaning: dict = {}
     frame = _respondent_ids(frame, codebook, cleaning)
-    answer_cols = [c for c in (*codebook.items, *codebook.kano_columns) if c in frame.columns]
+    _declared_columns_present(frame, codebook, loaded)
+    counts_cols = [codebook.answer_columns()[r] for r in ("referral", "cross_buying") if r in codebook.answer_columns()]
+    answer_cols = [c for c in (*codebook.items, *codebook.kano_columns, *codebook.block_columns, *counts_cols)
+                   if c in frame.columns]
     numeric_cols = [c for c, k in codebook.columns.items() if k in ("int", "float") and c in frame.columns]
     numbers = [*answer_cols, *numeric_cols]
     frame, texts = missing_texts(frame, answer_cols)
@@ -90,6 +93,9 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
     klo, khi = codebook.kano.scale.min, codebook.kano.scale.max
     ranges = {c: f"the scale {lo}–{hi}" for c in codebook.items}
     ranges |= {c: f"the Kano answers {klo}–{khi}" for c in codebook.kano_columns}
+    ranges |= {c: f"the {where.split('.')[0]} scale {blo}–{bhi}" for c, (where, blo, bhi) in codebook.block_columns.items()}
+    ranges |= {c: ("counts >= 0" if r == "referral" else "answers >= 1") for r, c in codebook.answer_columns().items()
+               if r != "comment"}
     types = {c: f"numbers ({text.removeprefix('the ')})" for c, text in ranges.items()}
     try:
         frame = survey_schema(codebook).validate(frame, lazy=True)
@@ -106,13 +112,26 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
         # the first few only: attrs are copied with every derived frame, so they stay small
         cleaning["straight_lining_ids"] = frame.loc[straight, codebook.id_column].astype(str).tolist()[:20]
     cleaning["constant_items"] = constant_items(frame, items)
-    known = {codebook.id_column, *items, *codebook.kano_columns, *codebook.columns}
+    known = {codebook.id_column, *items, *codebook.kano_columns, *codebook.columns, *codebook.block_columns,
+             *codebook.answer_columns().values()}
     cleaning["extra_columns"] = [str(c) for c in frame.columns if c not in known]
     frame.attrs["cleaning"] = cleaning
     frame.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
     if loaded.meta:
         frame.attrs["sav_labels"] = loaded.meta
     return frame
+
+
+def _declared_columns_present(frame: pd.DataFrame, codebook: Codebook, loaded: _Loaded) -> None:
+    """Columns of the servqual, delivered_value and answers blocks are in the survey (one line if not)."""
+    declared = {**{c: where for c, (where, _, _) in codebook.block_columns.items()},
+                **{c: f"answers.{role}" for role, c in codebook.answer_columns().items()}}
+    missing = [(c, where) for c, where in declared.items() if c not in frame.columns]
+    if missing:
+        column, where = missing[0]
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{loaded.name}: column {column!r} named in codebook {where} is not in the survey{more} "
+                         f"(columns present: {_names(frame)}); add the column or fix the codebook")
 
 
 def _respondent_ids(frame: pd.DataFrame, codebook: Codebook, cleaning: dict) -> pd.DataFrame:

@@ -13,27 +13,14 @@ from typing import Literal
 
 import pandas as pd
 import pandera.pandas as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from kamreport.data.blocks import (AnswersBlock, DeliveredValueBlock, Scale, ServqualBlock, _Strict,
+                                   check_blocks)
 from kamreport.yamlfile import read_mapping
 from kamreport.errors import InputError, validation_message
 
 ColumnType = Literal["str", "int", "float", "date"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Scale(_Strict):
-    min: int
-    max: int
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Scale":
-        if self.max <= self.min:
-            raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
-        return self
 
 
 class Labels(_Strict):
@@ -71,8 +58,12 @@ class Codebook(_Strict):
     absent), ``zh``/``en`` labels (each falls back on its own to the construct name or item code,
     or to the SPSS variable label of a ``.sav`` survey, see :meth:`with_sav_labels`),
     ``respondent_id`` (absent: the survey's ``respondent_id`` column if it has one, else the row
-    number 1..n), ``missing_codes``, ``reverse``, Kano pairs, column types, and ``values``:
-    per column, value -> its English label, for English reports (:meth:`translate`).
+    number 1..n), ``missing_codes``, ``reverse``, Kano pairs, column types, ``values``:
+    per column, value -> its English label, for English reports (:meth:`translate`), and the
+    blocks ``servqual`` (dimension -> pairs of expectation / perception columns),
+    ``delivered_value`` (value and cost components -> items) and ``answers`` (the referral,
+    cross-buying and comment columns), read as plain mappings by :meth:`servqual_pairs`,
+    :meth:`value_components`, :meth:`cost_components` and :meth:`answer_columns`.
 
     Examples
     --------
@@ -94,6 +85,9 @@ class Codebook(_Strict):
     constructs: dict[str, Labels] = Field(default_factory=dict)
     items: dict[str, Item]
     kano: KanoBlock = KanoBlock()
+    servqual: ServqualBlock | None = None
+    delivered_value: DeliveredValueBlock | None = None
+    answers: AnswersBlock = AnswersBlock()
     columns: dict[str, ColumnType] = Field(default_factory=dict)
     values: dict[str, dict[str, str]] = Field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -129,6 +123,7 @@ class Codebook(_Strict):
         empty = [c for c in self.constructs if not any(i.construct_name == c for i in self.items.values())]
         if empty:
             raise ValueError(f"construct(s) without items: {', '.join(empty)}; add items or remove them")
+        check_blocks(self)
         return self
 
     @classmethod
@@ -158,6 +153,74 @@ class Codebook(_Strict):
         return tuple(
             col for a in self.kano.attributes.values() for col in (a.functional, a.dysfunctional)
         )
+
+    def servqual_pairs(self) -> dict[str, list[tuple[str, str]]]:
+        """SERVQUAL dimension -> its (expectation, perception) column pairs; empty without the block.
+
+        Examples
+        --------
+        >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 7}, "items": {"Q1": {"construct": "S"}},
+        ...     "servqual": {"dimensions": {"reliability": {"pairs": {"R1": {"expectation": "E1",
+        ...                                                                "perception": "P1"}}}}}})
+        >>> cb.servqual_pairs(), cb.servqual_labels("en")
+        ({'reliability': [('E1', 'P1')]}, {'reliability': 'reliability'})
+        """
+        if self.servqual is None:
+            return {}
+        return {dim: [(p.expectation, p.perception) for p in spec.pairs.values()]
+                for dim, spec in self.servqual.dimensions.items()}
+
+    def servqual_labels(self, language: str = "en") -> dict[str, str]:
+        """SERVQUAL dimension -> its name in ``language`` (the key when none is given)."""
+        if self.servqual is None:
+            return {}
+        return {dim: (spec.zh if language == "zh" else spec.en) or dim
+                for dim, spec in self.servqual.dimensions.items()}
+
+    def servqual_pair_labels(self, language: str = "en") -> dict[str, str]:
+        """SERVQUAL pair key -> its wording in ``language`` (the key when none is given)."""
+        if self.servqual is None:
+            return {}
+        return {key: (p.zh if language == "zh" else p.en) or key
+                for spec in self.servqual.dimensions.values() for key, p in spec.pairs.items()}
+
+    def value_components(self) -> dict[str, list[str]]:
+        """Delivered-value *value* component -> its items (product, service, personnel, image)."""
+        return {} if self.delivered_value is None else {c: list(i) for c, i in self.delivered_value.value.items()}
+
+    def cost_components(self) -> dict[str, list[str]]:
+        """Delivered-value *cost* component -> its items (monetary, time, energy, psychic).
+
+        Examples
+        --------
+        >>> cb = Codebook.model_validate({"scale": {"min": 1, "max": 7}, "items": {"Q1": {"construct": "S"}},
+        ...     "delivered_value": {"value": {"product": ["V1"]}, "cost": {"time": ["C1", "C2"]}},
+        ...     "answers": {"referral": "refs"}})
+        >>> cb.value_components(), cb.cost_components(), cb.answer_columns()
+        ({'product': ['V1']}, {'time': ['C1', 'C2']}, {'referral': 'refs'})
+        """
+        return {} if self.delivered_value is None else {c: list(i) for c, i in self.delivered_value.cost.items()}
+
+    def answer_columns(self) -> dict[str, str]:
+        """Role (referral, cross_buying, comment) -> survey column, for the roles declared."""
+        return {role: col for role, col in self.answers.model_dump().items() if col}
+
+    @property
+    def block_columns(self) -> dict[str, tuple[str, int, int]]:
+        """Every SERVQUAL and delivered-value column -> (where it is declared, scale min, scale max)."""
+        out: dict[str, tuple[str, int, int]] = {}
+        if self.servqual is not None:
+            lo, hi = self.servqual.scale.min, self.servqual.scale.max
+            for dim, spec in self.servqual.dimensions.items():
+                for key, p in spec.pairs.items():
+                    out |= {p.expectation: (f"servqual.{dim}.{key}", lo, hi),
+                            p.perception: (f"servqual.{dim}.{key}", lo, hi)}
+        if self.delivered_value is not None:
+            lo, hi = self.delivered_value.scale.min, self.delivered_value.scale.max
+            for side in ("value", "cost"):
+                for comp, items in getattr(self.delivered_value, side).items():
+                    out |= {i: (f"delivered_value.{side}.{comp}", lo, hi) for i in items}
+        return out
 
     def label(self, construct: str, language: str = "en") -> str:
         """The construct's name in ``language`` ("zh" or "en"); its key when none is given."""
@@ -254,6 +317,10 @@ _DTYPE_CHECKS = {
 }
 
 
+def _whole() -> pa.Check:
+    return pa.Check(lambda s: (s.dropna() % 1 == 0), element_wise=False, name="whole_number")
+
+
 def survey_schema(codebook: Codebook) -> pa.DataFrameSchema:
     """A pandera schema for survey data described by ``codebook`` (after missing codes are NA).
 
@@ -275,6 +342,13 @@ def survey_schema(codebook: Codebook) -> pa.DataFrameSchema:
     klo, khi = codebook.kano.scale.min, codebook.kano.scale.max
     for col in codebook.kano_columns:
         columns[col] = pa.Column(float, checks=pa.Check.in_range(klo, khi), nullable=True, coerce=True)
+    for col, (_, blo, bhi) in codebook.block_columns.items():
+        columns[col] = pa.Column(float, checks=[pa.Check.in_range(blo, bhi), _whole()], nullable=True, coerce=True)
+    for role in ("referral", "cross_buying"):
+        col = codebook.answer_columns().get(role)
+        if col and col not in columns:
+            low = pa.Check.ge(0) if role == "referral" else pa.Check.ge(1)
+            columns[col] = pa.Column(float, checks=[low, _whole()], nullable=True, coerce=True)
     for col, kind in codebook.columns.items():
         if col not in columns:
             columns[col] = _DTYPE_CHECKS[kind]

@@ -27,7 +27,8 @@ SEED = 2026
 ACCOUNT_COLUMNS = ["account_id", "account_name", "region", "industry", "account_manager", "contract_start",
                    "purchase_volume", "high_margin_share", "service_demand", "price_sensitivity",
                    "partnership_willingness"]
-TX_COLUMNS = ["order_id", "account_id", "order_date", "amount", "product_line", "margin_class"]
+TX_COLUMNS = ["order_id", "account_id", "order_date", "amount", "product_line", "margin_class", "margin",
+              "cost_to_serve"]
 
 # Berger et al. (1993), Kano evaluation table: rows functional answer 1..5, columns dysfunctional 1..5
 KANO_TABLE = ["QAAAO", "RIIIM", "RIIIM", "RIIIM", "RRRRQ"]
@@ -69,6 +70,13 @@ def clean_days(demo) -> pd.DataFrame:
     clean = demo.model_transactions.drop_duplicates()
     clean = clean[clean["amount"] > 0]
     return clean.groupby(["account_id", "order_date"], as_index=False)["amount"].sum()
+
+
+def _issue14_columns():
+    from kamreport.data.demo.truth import DELIVERED_VALUE_ITEMS, SERVQUAL_ITEMS
+
+    return ([f"SQ{side}_{code}" for side in ("E", "P") for code, *_ in SERVQUAL_ITEMS]
+            + [i for i, *_ in DELIVERED_VALUE_ITEMS] + ["referrals", "cross_buy"])
 
 
 def _items(demo, construct=None):
@@ -147,7 +155,7 @@ def test_shapes_and_columns(demo_dir, survey, transactions, demo):
     assert accounts["account_id"].is_unique and accounts["account_name"].is_unique
     kano = [c for _, f, d, *_ in demo.truth.kano for c in (f, d)]
     assert list(survey.columns) == (["respondent_id", "account_id", "wave", "survey_date", "respondent_role"]
-                                    + _items(demo) + kano + ["comment"])
+                                    + _items(demo) + kano + ["comment"] + _issue14_columns())
     assert len(survey) == 1500 and survey["respondent_id"].is_unique
     assert list(transactions.columns) == TX_COLUMNS
     assert len(transactions) - demo.stats["rows_planted"] == 300_000    # the model's rows, exactly

@@ -29,17 +29,21 @@ import pandas as pd
 
 from kamreport.data.demo.accounts import account_attributes, draw_accounts
 from kamreport.data.demo.files import codebook_dict, codebook_yaml, readme_text
-from kamreport.data.demo.planted import plant
+from kamreport.data.demo.complaints import draw_complaints
+from kamreport.data.demo.planted import plant, plant_types, planted_facts
 from kamreport.data.demo.survey import draw_survey
-from kamreport.data.demo.transactions import draw_transactions
+from kamreport.data.demo.transactions import (book_lines, buying_lines, draw_transactions, pick_loss_making,
+                                              profit_columns)
 from kamreport.data.demo.truth import DemoTruth, default_truth
 from kamreport.errors import InputError
 
 __all__ = ["DemoData", "DemoTruth", "make_demo_data", "write_demo_data", "FILE_NAMES"]
 
+UNCHANGED_PURCHASES = ("apostles", "hostages", "loss_making")
+
 FILE_NAMES: dict[str, str] = {
     "accounts": "accounts.csv", "survey": "survey.csv", "transactions": "transactions.csv",
-    "codebook": "codebook.yaml", "readme": "README.md",
+    "complaints": "complaints.csv", "codebook": "codebook.yaml", "readme": "README.md",
 }
 
 
@@ -54,11 +58,14 @@ class DemoData:
     truth : the true generating parameters
     latent : true latent ECSI scores per respondent (respondent_id + one column per construct)
     account_truth : per account: lambda_week, dropout_p, nu, mean_day_value, first/last purchase,
-        n_purchase_days, n_calibration_days, alive_at_end
+        n_purchase_days, n_calibration_days, alive_at_end, planted (the group of the accounts whose
+        purchases are no model draws; apostles, hostages and loss_making accounts are draws)
     stats : realised counts of the model-drawn data (rows, missing answers, dirt, purchase days,
         top-20 % revenue share ...), the planted accounts and ``rows_planted``
     model_survey, model_transactions : the tables as the models drew them, before the accounts of
-        :mod:`kamreport.data.demo.planted` were planted (what the truths describe exactly)
+        :mod:`kamreport.data.demo.planted` were planted (what the truths describe exactly); the
+        product-line booking, ``margin`` and ``cost_to_serve`` exist only in ``transactions``
+    complaints : one row per complaint (:mod:`kamreport.data.demo.complaints`)
     """
 
     accounts: pd.DataFrame
@@ -71,6 +78,7 @@ class DemoData:
     stats: Mapping[str, Any]
     model_survey: pd.DataFrame | None = None
     model_transactions: pd.DataFrame | None = None
+    complaints: pd.DataFrame | None = None
 
 
 def top_share(values: np.ndarray, fraction: float = 0.2) -> float:
@@ -142,21 +150,38 @@ def make_demo_data(seed: int = 2026, *, n_accounts: int = 400, n_respondents: in
     """
     truth = default_truth(seed, n_accounts=n_accounts, n_respondents=n_respondents, years=years,
                           n_transactions_target=n_transactions_target)
-    rng_accounts, rng_tx, rng_attributes, rng_survey, rng_plant = np.random.default_rng(truth.seed).spawn(5)
+    # spawn(8): the first five children are those of spawn(5), so the older parts draw as before
+    (rng_accounts, rng_tx, rng_attributes, rng_survey, rng_plant, rng_types, rng_profit,
+     rng_complaints) = np.random.default_rng(truth.seed).spawn(8)
     draw = draw_accounts(truth, rng_accounts)
     tx = draw_transactions(truth, draw, rng_tx)
     accounts = account_attributes(truth, draw, tx.per_account, rng_attributes)
     survey = draw_survey(truth, accounts, draw, rng_survey)
     planted = plant(truth, survey.frame, tx.frame, tx.account_truth, rng_plant)
-    group = {a: g for g, ids in planted.groups.items() for a in ids}
+    taken = {a for ids in planted.groups.values() for a in ids}
+    types = plant_types(truth, planted.survey, planted.transactions, taken, rng_types)
+    groups = {**planted.groups, **types.groups}
+    loss_making = pick_loss_making(types.transactions, taken | {a for ids in types.groups.values() for a in ids},
+                                   rng_profit)
+    groups["loss_making"] = loss_making
+    booked = book_lines(types.transactions, buying_lines(accounts["account_id"], rng_profit))
+    transactions = profit_columns(booked, accounts, loss_making, rng_profit)
+    effects = pd.Series(draw.survey_effects[:, truth.construct_names.index("Satisfaction")],
+                        index=accounts["account_id"])
+    complaints = draw_complaints(truth, transactions, effects, groups, rng_complaints)
+    # account_truth["planted"]: the account review's groups and those whose order lines were cut; the
+    # others (apostles, hostages, loss_making) keep the model's purchase days and stay model draws
+    group = {a: g for g, ids in groups.items() if g not in UNCHANGED_PURCHASES for a in ids}
     account_truth = tx.account_truth.assign(planted=tx.account_truth["account_id"].map(group))
     stats = _stats(truth, accounts, survey.frame, tx.frame, account_truth, tx.n_purchase_days, tx.n_order_lines)
-    stats["planted"] = {g: [str(a) for a in ids] for g, ids in planted.groups.items()}
-    stats["rows_planted"] = len(planted.transactions) - len(tx.frame)
-    return DemoData(accounts=accounts, survey=planted.survey, transactions=planted.transactions,
+    stats["planted"] = {g: [str(a) for a in ids] for g, ids in groups.items()}
+    stats["rows_planted"] = len(transactions) - len(tx.frame)
+    stats["complaints"] = len(complaints)
+    stats["planted_facts"] = planted_facts(types.survey, transactions, complaints, groups)
+    return DemoData(accounts=accounts, survey=types.survey, transactions=transactions,
                     codebook=MappingProxyType(codebook_dict(truth)), truth=truth, latent=survey.latent,
                     account_truth=account_truth, stats=MappingProxyType(stats),
-                    model_survey=survey.frame, model_transactions=tx.frame)
+                    model_survey=survey.frame, model_transactions=tx.frame, complaints=complaints)
 
 
 def _write_tables(data: DemoData, folder: Path) -> None:
@@ -165,8 +190,10 @@ def _write_tables(data: DemoData, folder: Path) -> None:
     accounts.to_csv(folder / FILE_NAMES["accounts"], **options)
     data.survey.to_csv(folder / FILE_NAMES["survey"], **options)
     data.transactions.to_csv(folder / FILE_NAMES["transactions"], float_format="%.2f", **options)
+    data.complaints.to_csv(folder / FILE_NAMES["complaints"], float_format="%.1f", **options)
     (folder / FILE_NAMES["codebook"]).write_text(codebook_yaml(data.truth), encoding="utf-8", newline="\n")
-    frames = {"accounts": data.accounts, "survey": data.survey, "transactions": data.transactions}
+    frames = {"accounts": data.accounts, "survey": data.survey, "transactions": data.transactions,
+              "complaints": data.complaints}
     (folder / FILE_NAMES["readme"]).write_text(readme_text(data.truth, frames, data.stats), encoding="utf-8",
                                                newline="\n")
 
@@ -186,7 +213,7 @@ def write_demo_data(out_dir: str | os.PathLike[str], seed: int = 2026, **kw: Any
 
     Returns
     -------
-    dict: "accounts", "survey", "transactions", "codebook", "readme" -> path of the written file
+    dict: "accounts", "survey", "transactions", "complaints", "codebook", "readme" -> path of the written file
 
     Examples
     --------
@@ -194,7 +221,7 @@ def write_demo_data(out_dir: str | os.PathLike[str], seed: int = 2026, **kw: Any
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = write_demo_data(tmp, 3, n_accounts=30, n_respondents=120, n_transactions_target=2_000)
     ...     sorted(p.name for p in paths.values())
-    ['README.md', 'accounts.csv', 'codebook.yaml', 'survey.csv', 'transactions.csv']
+    ['README.md', 'accounts.csv', 'codebook.yaml', 'complaints.csv', 'survey.csv', 'transactions.csv']
     """
     unknown = sorted(set(kw) - {"n_accounts", "n_respondents", "years", "n_transactions_target"})
     if unknown:

@@ -14,8 +14,10 @@ import pandas as pd
 import yaml
 
 from kamreport import __version__
-from kamreport.data.demo.truth import (CONSTRUCTS, INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, REGIONS, ROLES,
-                                       DemoTruth)
+from kamreport.data.demo.truth import (COMPLAINT_CATEGORIES, CONSTRUCTS, DELIVERED_VALUE_COMPONENTS,
+                                       DELIVERED_VALUE_ITEMS, DELIVERED_VALUE_SHIFT, INDUSTRIES, MARGIN_CLASSES,
+                                       MARGIN_RATES, PRODUCT_LINES, REGIONS, ROLES, SERVQUAL_DIMENSIONS,
+                                       SERVQUAL_EXPECTATION_MEAN, SERVQUAL_ITEMS, DemoTruth)
 
 KANO_NAMES = {"A": "attractive 魅力", "O": "one-dimensional 期望", "M": "must-be 必备", "I": "indifferent 无差异"}
 
@@ -35,13 +37,29 @@ def codebook_dict(truth: DemoTruth) -> dict[str, Any]:
             "attributes": {key: {"functional": f, "dysfunctional": d, "zh": zh, "en": en}
                            for key, f, d, zh, en, _, _ in truth.kano},
         },
+        "servqual": {
+            "scale": {"min": 1, "max": 7},
+            "dimensions": {key: {"zh": zh, "en": en, "pairs": {
+                f"SQ_{code}": {"expectation": f"SQE_{code}", "perception": f"SQP_{code}", "zh": izh, "en": ien}
+                for code, dim, izh, ien in SERVQUAL_ITEMS if dim == key}}
+                for key, zh, en, _ in SERVQUAL_DIMENSIONS},
+        },
+        "delivered_value": {
+            "scale": {"min": 1, "max": 7},
+            **{side: {comp: [i for i, s, c, *_ in DELIVERED_VALUE_ITEMS if s == side and c == comp]
+                      for comp in dict.fromkeys(c for _, s, c, *_ in DELIVERED_VALUE_ITEMS if s == side)}
+               for side in ("value", "cost")},
+        },
+        "answers": {"referral": "referrals", "cross_buying": "cross_buy", "comment": "comment"},
         "columns": {"account_id": "str", "wave": "int", "survey_date": "date",
-                    "respondent_role": "str", "comment": "str"},
+                    "respondent_role": "str", "comment": "str", "referrals": "int", "cross_buy": "int"},
         # English labels of the data values, for English reports (survey and account master)
         "values": {"region": {zh: en for zh, en, _ in REGIONS},
                    "industry": {zh: en for zh, en, _ in INDUSTRIES},
                    "respondent_role": {zh: en for zh, en, _ in ROLES},
-                   "product_line": {zh: en for zh, en, *_ in PRODUCT_LINES}},
+                   "product_line": {zh: en for zh, en, *_ in PRODUCT_LINES},
+                   "margin_class": {zh: en for zh, en in MARGIN_CLASSES},
+                   "category": {zh: en for zh, en, _ in COMPLAINT_CATEGORIES}},
     }
 
 
@@ -97,10 +115,16 @@ def readme_text(truth: DemoTruth, frames: Mapping[str, pd.DataFrame], stats: Map
                   + [("industry", zh, en, f"{w:.2f}") for zh, en, w in INDUSTRIES]
                   + [("respondent_role", zh, en, f"{w:.2f}") for zh, en, w in ROLES]
                   + [("product_line", zh, en, "") for zh, en, *_ in PRODUCT_LINES]
-                  + [("margin_class", zh, en, "") for zh, en in MARGIN_CLASSES])
+                  + [("margin_class", zh, en, "") for zh, en in MARGIN_CLASSES]
+                  + [("category (complaints)", zh, en, f"{w:.2f}") for zh, en, w in COMPLAINT_CATEGORIES])
     file_rows = [("accounts.csv", len(frames["accounts"]), "one row per account: master data and key-account attributes"),
-                 ("survey.csv", len(frames["survey"]), "one row per respondent (two waves): ECSI items, Kano pairs, comment"),
-                 ("transactions.csv", len(frames["transactions"]), "one row per order line, with the dirt listed below"),
+                 ("survey.csv", len(frames["survey"]),
+                  "one row per respondent (two waves): ECSI items, Kano pairs, comment, SERVQUAL pairs, "
+                  "delivered-value items, referrals, cross_buy"),
+                 ("transactions.csv", len(frames["transactions"]),
+                  "one row per order line (amount, margin, cost_to_serve), with the dirt listed below"),
+                 ("complaints.csv", len(frames["complaints"]) if frames.get("complaints") is not None else "",
+                  "one row per complaint: category, severity 1-3, days to resolution"),
                  ("codebook.yaml", "", "the survey codebook (`kamreport.data.Codebook.from_file`)"),
                  ("README.md", "", "this file")]
     missing_rows = [(k, v) for k, v in stats.items() if k.startswith("survey_")]
@@ -177,13 +201,61 @@ def readme_text(truth: DemoTruth, frames: Mapping[str, pd.DataFrame], stats: Map
         "of revenue in margin class 高. `service_demand` follows size, `price_sensitivity` the inverse margin "
         "propensity, `partnership_willingness` the account's loyalty effect (1-5 with noise). "
         "`contract_start`: 0-45 days before the first order.", "",
+        *_issue14_section(truth, stats),
         *_planted_section(stats),
     ])
 
 
+def _issue14_section(truth: DemoTruth, stats: Mapping[str, Any]) -> list[str]:
+    """Profit columns, complaints, SERVQUAL, delivered value, referrals and cross-buying."""
+    from kamreport.data.demo import complaints as c
+    from kamreport.data.demo import transactions as t
+
+    servqual_rows = [(f"SQE_{code} / SQP_{code}", dim, zh, en) for code, dim, zh, en in SERVQUAL_ITEMS]
+    gaps = ", ".join(f"{k} {g:+.1f}" for k, _, _, g in SERVQUAL_DIMENSIONS)
+    labels = {k: (zh, en) for k, zh, en in DELIVERED_VALUE_COMPONENTS}
+    dv_rows = [(i, side, f"{comp} {labels[comp][0]}", f"{m:.1f}", zh, en)
+               for i, side, comp, m, zh, en in DELIVERED_VALUE_ITEMS]
+    column, value, shifted, size = DELIVERED_VALUE_SHIFT
+    facts = stats.get("planted_facts", {})
+    return [
+        "## Profit, product lines, complaints (transactions.csv, complaints.csv)", "",
+        "`margin` (gross margin of the order line, CNY) = amount x (rate of its margin class "
+        f"{dict(zip([zh for zh, _ in MARGIN_CLASSES], MARGIN_RATES))} "
+        "+ a product-line offset + N(0, 0.02) per order); returns carry a negative margin. `cost_to_serve` (CNY) = "
+        f"({t.ORDER_COST:g} + {t.COST_RATE:g} x |amount|) x (0.5 + 0.25 x service_demand), for every row "
+        "(returns and free samples cost too). Profit of an account = sum(margin) - sum(cost_to_serve).", "",
+        f"Product lines an account buys: servers, networking and spare parts always; software licences "
+        f"with probability {t.P_SOFTWARE:g}; cloud services with {t.P_CLOUD_WITH:g} among software buyers and "
+        f"{t.P_CLOUD_WITHOUT:g} among the others (the planted association: buyers of 软件许可 also buy 云服务); "
+        f"maintenance with {t.P_MAINTENANCE:g}. Orders of a line the account does not buy are booked under "
+        "a hardware line.", "",
+        f"Complaints: {c.BASE_RATE:g} per account-year at the median activity (x sqrt(purchase days / median), "
+        f"capped at {c.MAX_ACTIVITY:g}), x exp(-0.5 x the account's satisfaction effect); at-risk accounts "
+        f"x {c.AT_RISK_FACTOR:g} (in the second half of their span), terrorists and hostages x "
+        f"{c.UNHAPPY_FACTOR:g}, both more severe (severity 1/2/3 with {c.SEVERITY_P_UNHAPPY} instead of "
+        f"{c.SEVERITY_P}). Category shares in the labels table (late delivery dominates). `resolved_days` ~ "
+        "Gamma(2, 1.5 x severity^1.5), blank for half of the complaints of the last 14 days (still open).", "",
+        "## Survey: SERVQUAL, delivered value, referrals, cross-buying", "",
+        f"SERVQUAL (Parasuraman, Zeithaml & Berry 1988), 1-7: expectation SQE_* (mean "
+        f"{SERVQUAL_EXPECTATION_MEAN:g}) and "
+        f"perception SQP_* per item; true mean gaps P - E by dimension: {gaps}.", "",
+        _table(("columns", "dimension", "zh", "en"), servqual_rows), "",
+        f"Delivered value (顾客让渡价值, Kotler), 1-7: value items follow perceived quality (image value: "
+        f"image), monetary cost follows -perceived value; respondents of {column} = {value} answer the "
+        f"{' and '.join(shifted)} cost items {size:g} points higher.", "",
+        _table(("item", "side", "component", "mean", "zh", "en"), dv_rows), "",
+        "`referrals`: accounts/people referred in the last 12 months ~ Poisson(exp(-0.3 + 0.7 x Loyalty)); "
+        "`cross_buy`: intention to buy further product lines, round(3 + 0.9 x Loyalty + N(0, 0.7^2)) in 1-5.", "",
+        "Realised (`DemoData.stats[\"planted_facts\"]`): " + "; ".join(
+            f"{k}: {v}" for k, v in facts.items() if not isinstance(v, (dict, list))), "",
+    ]
+
+
 def _planted_section(stats: Mapping[str, Any]) -> list[str]:
     """What the account review must find (kamreport.data.demo.planted), account by account."""
-    from kamreport.data.demo.planted import AT_RISK_DROP, NEW_DAYS
+    from kamreport.data.demo.planted import AT_RISK_DROP, NEW_DAYS, WORSE_COHORT, WORSE_COHORT_SHARE
+    from kamreport.data.demo.transactions import LOSS_COST_RATE, LOSS_DISCOUNT
 
     planted = stats.get("planted")
     if not planted:
@@ -197,5 +269,15 @@ def _planted_section(stats: Mapping[str, Any]) -> list[str]:
         f"{', '.join(planted['exploration'])}",
         "- **build-up** (形成期): their last 90 days repeat their earlier orders (twice the purchase days): "
         f"{', '.join(planted['build_up'])}",
-        "- all four loyalty types and declining accounts (衰退期, dropouts) come from the model itself.", "",
+        "- all four loyalty types and declining accounts (衰退期, dropouts) come from the model itself.",
+        *[f"- **{name}** ({words}): {', '.join(planted.get(name, [])) or 'none'}" for name, words in (
+            ("apostles", "Satisfaction and Loyalty answers 9-10, buy to the end"),
+            ("mercenaries", "Satisfaction 9-10, Loyalty 2-4, stop ordering 200-300 days before the end"),
+            ("hostages", "Satisfaction 2-4, Loyalty 9-10, buy to the end"),
+            ("terrorists", "Satisfaction and Loyalty 2-4, stop ordering 200-300 days before the end"),
+            ("loss_making", f"deep discount ({LOSS_DISCOUNT:g} off the margin rate) and "
+                            f"{LOSS_COST_RATE:g} x amount more cost to serve: negative profit"),
+        )],
+        f"- **worse_cohort** (first purchase in {WORSE_COHORT}): {WORSE_COHORT_SHARE:.0%} of its accounts stop "
+        f"ordering 90-300 days after their first order: {', '.join(planted.get('worse_cohort', [])) or 'none'}", "",
     ]

@@ -21,7 +21,9 @@ import pandas as pd
 
 from kamreport.data.demo.accounts import AccountDraw
 from kamreport.data.demo.text import comments, kano_answers
-from kamreport.data.demo.truth import ROLES, DemoTruth
+from kamreport.data.demo.truth import (DELIVERED_VALUE_ITEMS, DELIVERED_VALUE_SHIFT, ROLES,
+                                       SERVQUAL_DIMENSIONS, SERVQUAL_EXPECTATION_MEAN, SERVQUAL_ITEMS,
+                                       DemoTruth)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,55 @@ def item_answers(truth: DemoTruth, eta: np.ndarray, errors: np.ndarray, rng: np.
     return pd.DataFrame(columns)
 
 
+def _seven(mean: np.ndarray, signal: np.ndarray, spread: float = 0.9) -> np.ndarray:
+    """Answers 1-7: ``round(mean + spread * signal)`` clipped to the scale."""
+    return np.clip(np.round(mean + spread * signal), 1, 7).astype(np.int64)
+
+
+def service_answers(truth: DemoTruth, people: pd.DataFrame, accounts: pd.DataFrame, eta: np.ndarray,
+                    rng: np.random.Generator) -> pd.DataFrame:
+    """SERVQUAL pairs, delivered-value items (1-7), referrals (count) and cross-buying intention (1-5).
+
+    SERVQUAL: per respondent and dimension an expectation factor (tied to the latent Expectation)
+    and a perception factor (tied to Quality); each item is ``0.85 * factor + 0.53 * error``;
+    perception means are the expectation mean plus the dimension's true gap
+    (:data:`~kamreport.data.demo.truth.SERVQUAL_DIMENSIONS`). Delivered value: value items follow
+    Quality (Image for image value), monetary cost follows -Value, and the segment of
+    :data:`~kamreport.data.demo.truth.DELIVERED_VALUE_SHIFT` answers its cost items higher.
+    Referrals ~ Poisson(exp(-0.3 + 0.7 * Loyalty)); cross_buy = round(3 + 0.9 * Loyalty + noise).
+    """
+    names = truth.construct_names
+    n = len(people)
+    latent = {c: eta[:, names.index(c)] for c in ("Expectation", "Quality", "Value", "Image", "Loyalty")}
+    columns: dict[str, np.ndarray] = {}
+    gaps = {key: gap for key, _, _, gap in SERVQUAL_DIMENSIONS}
+    for key in gaps:
+        expect = 0.5 * latent["Expectation"] + np.sqrt(0.75) * rng.standard_normal(n)
+        perceive = 0.6 * latent["Quality"] + 0.8 * rng.standard_normal(n)
+        for code, dim, *_ in SERVQUAL_ITEMS:
+            if dim != key:
+                continue
+            columns[f"SQE_{code}"] = _seven(SERVQUAL_EXPECTATION_MEAN, 0.85 * expect + 0.53 * rng.standard_normal(n),
+                                            0.7)
+            columns[f"SQP_{code}"] = _seven(SERVQUAL_EXPECTATION_MEAN + gaps[key],
+                                            0.85 * perceive + 0.53 * rng.standard_normal(n))
+    order = [f"SQ{side}_{code}" for side in ("E", "P") for code, *_ in SERVQUAL_ITEMS]
+    columns = {c: columns[c] for c in order}
+    column, value, shifted, size = DELIVERED_VALUE_SHIFT
+    in_segment = accounts[column].to_numpy()[people["account"].to_numpy()] == value
+    drivers = {"product": latent["Quality"], "service": latent["Quality"], "personnel": latent["Quality"],
+               "image": latent["Image"], "monetary": -latent["Value"]}
+    factors = {comp: 0.6 * drivers.get(comp, np.zeros(n)) + 0.8 * rng.standard_normal(n)
+               for comp in dict.fromkeys(c for _, _, c, *_ in DELIVERED_VALUE_ITEMS)}
+    for item, _, component, mean, *_ in DELIVERED_VALUE_ITEMS:
+        shift = size * in_segment if component in shifted else 0.0
+        columns[item] = _seven(mean + shift, 1.2 * (0.85 * factors[component] + 0.53 * rng.standard_normal(n)))
+    loyalty = latent["Loyalty"]
+    columns["referrals"] = rng.poisson(np.exp(-0.3 + 0.7 * loyalty))
+    columns["cross_buy"] = np.clip(np.round(3 + 0.9 * loyalty + 0.7 * rng.standard_normal(n)), 1, 5).astype(np.int64)
+    return pd.DataFrame(columns)
+
+
 def draw_survey(truth: DemoTruth, accounts: pd.DataFrame, draw: AccountDraw, rng: np.random.Generator) -> SurveyDraw:
     """Generate the full survey table (see the module docstring).
 
@@ -132,6 +183,7 @@ def draw_survey(truth: DemoTruth, accounts: pd.DataFrame, draw: AccountDraw, rng
     satisfaction = eta[:, truth.construct_names.index("Satisfaction")]
     frame = pd.concat([people.drop(columns="account"), items, kano], axis=1)
     frame["comment"] = comments(truth, satisfaction, rng)
+    frame = pd.concat([frame, service_answers(truth, people, accounts, eta, rng)], axis=1)
     latent = pd.DataFrame(eta, columns=list(truth.construct_names))
     latent.insert(0, "respondent_id", people["respondent_id"].to_numpy())
     return SurveyDraw(frame, latent)

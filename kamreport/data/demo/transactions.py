@@ -26,7 +26,8 @@ import pandas as pd
 from scipy import special
 
 from kamreport.data.demo.accounts import AccountDraw
-from kamreport.data.demo.truth import INDUSTRIES, MARGIN_CLASSES, PRODUCT_LINES, PRODUCT_MIX, DemoTruth
+from kamreport.data.demo.truth import (INDUSTRIES, MARGIN_CLASSES, MARGIN_RATES, PRODUCT_LINES, PRODUCT_MARGIN_OFFSETS,
+                                       PRODUCT_MIX, DemoTruth)
 
 MAX_DAILY_PROBABILITY = 0.95   # cap of lambda / 7 (lambda >= 6.65 a week: P = 0.003 at the defaults)
 
@@ -190,3 +191,71 @@ def draw_transactions(truth: DemoTruth, draw: AccountDraw, rng: np.random.Genera
                                 "revenue": revenue, "high_margin_revenue": high_revenue},
                                index=pd.Index(ids, name="account_id"))
     return TransactionDraw(frame, account_truth, per_account, int(n_days), int(line_cents.size))
+
+
+# --- issue 14: which product lines an account buys; margin and cost to serve per order line ---------
+#: P(account buys software licences); P(cloud | software), P(cloud | no software); P(maintenance)
+P_SOFTWARE, P_CLOUD_WITH, P_CLOUD_WITHOUT, P_MAINTENANCE = 0.30, 0.75, 0.06, 0.65
+#: the line an order of a product line the account does not buy is booked under instead
+SUBSTITUTE: dict[int, int] = {2: 0, 3: 1, 4: 5}
+ORDER_COST, COST_RATE = 120.0, 0.02      # cost to serve of a line: (ORDER_COST + COST_RATE * |amount|) * factor
+LOSS_DISCOUNT, LOSS_COST_RATE = 0.12, 0.30   # the planted loss-making accounts: discount off the margin
+                                             # rate, extra cost to serve per CNY of amount
+N_LOSS_MAKING = 12
+
+
+def buying_lines(accounts: pd.Series, rng: np.random.Generator) -> dict[str, frozenset[str]]:
+    """The product lines each account buys: servers, networking and spare parts always; software
+    with :data:`P_SOFTWARE`; cloud mostly with software (lift of about 2.8 at the account level);
+    maintenance with :data:`P_MAINTENANCE`."""
+    names = [zh for zh, *_ in PRODUCT_LINES]
+    ids = list(map(str, accounts))
+    software = rng.random(len(ids)) < P_SOFTWARE
+    cloud = rng.random(len(ids)) < np.where(software, P_CLOUD_WITH, P_CLOUD_WITHOUT)
+    maintenance = rng.random(len(ids)) < P_MAINTENANCE
+    out = {}
+    for a, s, c, m in zip(ids, software, cloud, maintenance):
+        out[a] = frozenset(names[i] for i, keep in ((0, True), (1, True), (2, s), (3, c), (4, m), (5, True)) if keep)
+    return out
+
+
+def book_lines(transactions: pd.DataFrame, buys: dict[str, frozenset[str]]) -> pd.DataFrame:
+    """Order lines of a product line the account does not buy booked under its substitute
+    (:data:`SUBSTITUTE`): a function of (account, product line) only, so duplicates stay exact."""
+    names = [zh for zh, *_ in PRODUCT_LINES]
+    substitute = {names[k]: names[v] for k, v in SUBSTITUTE.items()}
+    bought = np.array([p in buys.get(a, frozenset(names)) for a, p in
+                       zip(transactions["account_id"], transactions["product_line"])], dtype=bool)
+    product = transactions["product_line"].where(bought, transactions["product_line"].map(substitute))
+    return transactions.assign(product_line=product)
+
+
+def profit_columns(transactions: pd.DataFrame, accounts: pd.DataFrame, loss_making, rng: np.random.Generator
+                   ) -> pd.DataFrame:
+    """``margin`` and ``cost_to_serve`` (CNY, to the cent) of every order line.
+
+    margin = amount * (rate of the margin class + product-line offset + order noise N(0, 0.02));
+    cost to serve = (ORDER_COST + COST_RATE * |amount|) * (0.5 + 0.25 * service_demand), also for
+    returns and free samples. The ``loss_making`` accounts get LOSS_DISCOUNT off their margin rate
+    and LOSS_COST_RATE * |amount| more cost to serve (deep discounts, heavy service): negative profit.
+    Noise is drawn per order id, so exact duplicate rows stay exact duplicates.
+    """
+    codes, _ = pd.factorize(transactions["order_id"], sort=True)
+    noise = rng.normal(0.0, 0.02, codes.max() + 1 if len(codes) else 0)[codes]
+    classes = pd.Index([zh for zh, _ in MARGIN_CLASSES]).get_indexer(transactions["margin_class"])
+    lines = pd.Index([zh for zh, *_ in PRODUCT_LINES]).get_indexer(transactions["product_line"])
+    loss = transactions["account_id"].isin(set(loss_making)).to_numpy()
+    rate = np.asarray(MARGIN_RATES)[classes] + np.asarray(PRODUCT_MARGIN_OFFSETS)[lines] + noise
+    rate = rate - LOSS_DISCOUNT * loss
+    amount = transactions["amount"].to_numpy(float)
+    demand = transactions["account_id"].map(accounts.set_index("account_id")["service_demand"]).to_numpy(float)
+    cost = (ORDER_COST + COST_RATE * np.abs(amount)) * (0.5 + 0.25 * demand) + LOSS_COST_RATE * np.abs(amount) * loss
+    return transactions.assign(margin=np.round(amount * rate, 2), cost_to_serve=np.round(cost, 2))
+
+
+def pick_loss_making(transactions: pd.DataFrame, taken: set[str], rng: np.random.Generator) -> tuple[str, ...]:
+    """Larger accounts (revenue rank 5-40 %) outside ``taken``: the planted loss-making ones."""
+    revenue = transactions[transactions["amount"] > 0].groupby("account_id")["amount"].sum()
+    ranked = revenue.sort_values(ascending=False).index
+    pool = sorted(a for a in ranked[int(0.05 * len(ranked)): int(0.4 * len(ranked))] if a not in taken)
+    return tuple(sorted(map(str, rng.choice(pool, size=min(N_LOSS_MAKING, len(pool)), replace=False))))

@@ -111,6 +111,75 @@ PRODUCT_MIX: tuple[tuple[float, ...], ...] = (
     (0.25, 0.15, 0.15, 0.15, 0.15, 0.15),
 )
 MARGIN_CLASSES: tuple[tuple[str, str], ...] = (("高", "High"), ("中", "Medium"), ("低", "Low"))
+# gross margin rate of an order line by margin class, plus an offset by product line (same order as above)
+MARGIN_RATES: tuple[float, ...] = (0.38, 0.24, 0.12)
+PRODUCT_MARGIN_OFFSETS: tuple[float, ...] = (0.0, 0.0, 0.03, 0.02, 0.04, 0.01)
+
+# SERVQUAL (Parasuraman, Zeithaml & Berry 1988): dimension key, zh, en, true mean gap P - E (1-7 scale)
+SERVQUAL_DIMENSIONS: tuple[tuple[str, str, str, float], ...] = (
+    ("tangibles", "有形性", "Tangibles", -0.3),
+    ("reliability", "可靠性", "Reliability", -0.6),
+    ("responsiveness", "响应性", "Responsiveness", -1.4),
+    ("assurance", "保证性", "Assurance", -0.2),
+    ("empathy", "移情性", "Empathy", -0.5),
+)
+# pair key (columns SQE_<x> expectation, SQP_<x> perception), dimension, zh, en
+SERVQUAL_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("T1", "tangibles", "现代化的设备与工具", "Modern equipment and tools"),
+    ("T2", "tangibles", "专业的交付环境与形象", "Professional-looking facilities and delivery"),
+    ("T3", "tangibles", "清晰规范的文档与资料", "Clear, well-presented documents"),
+    ("R1", "reliability", "按承诺的时间完成服务", "Does what it promises by the promised time"),
+    ("R2", "reliability", "第一次就把服务做好", "Performs the service right the first time"),
+    ("R3", "reliability", "出现问题时真诚地帮助解决", "Shows sincere interest in solving problems"),
+    ("R4", "reliability", "记录准确无误", "Keeps error-free records"),
+    ("S1", "responsiveness", "告知服务的确切时间", "Tells you exactly when services will be performed"),
+    ("S2", "responsiveness", "提供及时的服务", "Gives prompt service"),
+    ("S3", "responsiveness", "总是愿意帮助客户", "Is always willing to help"),
+    ("S4", "responsiveness", "再忙也能及时回应请求", "Is never too busy to respond to requests"),
+    ("A1", "assurance", "员工的行为让人信任", "Staff behaviour instils confidence"),
+    ("A2", "assurance", "与其交易让人放心", "You feel safe in your transactions"),
+    ("A3", "assurance", "员工有足够的专业知识", "Staff have the knowledge to answer your questions"),
+    ("E1", "empathy", "给予客户个别关注", "Gives you individual attention"),
+    ("E2", "empathy", "服务时间方便客户", "Has convenient operating hours"),
+    ("E3", "empathy", "把客户的利益放在心上", "Has your best interests at heart"),
+    ("E4", "empathy", "理解客户的具体需求", "Understands your specific needs"),
+)
+SERVQUAL_EXPECTATION_MEAN = 6.1
+
+# delivered value (Kotler): item, side (value/cost), component, true mean (1-7), zh, en
+DELIVERED_VALUE_ITEMS: tuple[tuple[str, str, str, float, str, str], ...] = (
+    ("DV_PV1", "value", "product", 5.4, "产品的性能与质量", "Performance and quality of the products"),
+    ("DV_PV2", "value", "product", 5.2, "产品满足我们的需求", "The products fit our needs"),
+    ("DV_SV1", "value", "service", 5.0, "售前售后服务的价值", "Value of pre- and after-sales service"),
+    ("DV_SV2", "value", "service", 4.9, "培训与技术支持的价值", "Value of training and technical support"),
+    ("DV_HV1", "value", "personnel", 5.3, "客户经理与工程师的专业水平", "Expertise of account managers and engineers"),
+    ("DV_HV2", "value", "personnel", 5.1, "员工的服务态度", "Attitude of the staff"),
+    ("DV_IV1", "value", "image", 5.0, "与该供应商合作带来的声誉", "Reputation gained from working with this supplier"),
+    ("DV_IV2", "value", "image", 4.8, "该品牌的市场形象", "Market image of the brand"),
+    ("DV_MC1", "cost", "monetary", 4.2, "采购价格偏高", "The purchase price is high"),
+    ("DV_MC2", "cost", "monetary", 3.9, "使用与维护费用偏高", "Running and maintenance costs are high"),
+    ("DV_TC1", "cost", "time", 3.4, "下单与交付耗费的时间", "Time spent on ordering and delivery"),
+    ("DV_TC2", "cost", "time", 3.3, "等待问题解决的时间", "Time spent waiting for problems to be solved"),
+    ("DV_EC1", "cost", "energy", 3.2, "沟通协调耗费的精力", "Effort spent on coordination"),
+    ("DV_EC2", "cost", "energy", 3.1, "学习与使用产品耗费的精力", "Effort spent learning and using the products"),
+    ("DV_PC1", "cost", "psychic", 2.9, "对交付风险的担忧", "Worry about delivery risks"),
+    ("DV_PC2", "cost", "psychic", 2.8, "与供应商打交道的心理压力", "Stress of dealing with the supplier"),
+)
+DELIVERED_VALUE_COMPONENTS: tuple[tuple[str, str, str], ...] = (
+    ("product", "产品价值", "Product value"), ("service", "服务价值", "Service value"),
+    ("personnel", "人员价值", "Personnel value"), ("image", "形象价值", "Image value"),
+    ("monetary", "货币成本", "Monetary cost"), ("time", "时间成本", "Time cost"),
+    ("energy", "精力成本", "Energy cost"), ("psychic", "精神成本", "Psychic cost"),
+)
+# the segment that pays more time and energy: column, value, components, shift (scale points)
+DELIVERED_VALUE_SHIFT: tuple[str, str, tuple[str, ...], float] = ("region", "海外", ("time", "energy"), 1.3)
+
+# complaint category zh, en, share of complaints
+COMPLAINT_CATEGORIES: tuple[tuple[str, str, float], ...] = (
+    ("交货延迟", "Late delivery", 0.34), ("产品质量", "Product quality", 0.18),
+    ("技术支持响应慢", "Slow technical support", 0.16), ("发票错误", "Invoicing error", 0.14),
+    ("价格争议", "Price dispute", 0.10), ("服务态度", "Staff attitude", 0.08),
+)
 
 
 @dataclass(frozen=True)
