@@ -100,7 +100,7 @@ class WhaleCurve:
     curve: pd.DataFrame         # rank: account, profit, cumulative_profit, cumulative_share, share_accounts
     total_profit: float
     peak_share: float           # the highest cumulative profit / total profit (NaN if total <= 0)
-    peak_rank: int              # accounts up to the peak (the profitable ones)
+    peak_rank: int              # accounts up to the peak: the profitable ones (at least 1)
     peak_share_accounts: float  # peak_rank / accounts
     n_loss_making: int          # accounts with profit < 0
     share_loss_making: float    # of the accounts
@@ -148,10 +148,11 @@ def whale_curve(profit: pd.Series) -> WhaleCurve:
     n = len(order)
     order["share_accounts"] = np.arange(1, n + 1) / n
     order.index = pd.RangeIndex(1, n + 1, name="rank")
-    peak = int(order["cumulative_profit"].to_numpy().argmax()) + 1
+    # the curve peaks after the last profitable account (counted, not argmax: rounding of the sum)
+    peak = max(int((order["profit"] > 0).sum()), 1)
     loss = order["profit"] < 0
     return WhaleCurve(curve=order, total_profit=total,
-                      peak_share=float(order["cumulative_share"].max()) if total > 0 else np.nan,
+                      peak_share=float(order["cumulative_share"].iloc[peak - 1]) if total > 0 else np.nan,
                       peak_rank=peak, peak_share_accounts=peak / n, n_loss_making=int(loss.sum()),
                       share_loss_making=float(loss.mean()), loss=float(order.loc[loss, "profit"].sum()),
                       caveat=caveat)
