@@ -782,9 +782,140 @@ def code_label(code: object, language: str) -> str:
 # --- the rest of the method (issue 14): one block per report module; add keys only inside yours --
 # typology and satisfaction-loyalty curve (report/typology.py)
 LABELS.update({
+    "typology_section": {
+        "zh": "满意度 × 忠诚度客户类型（Jones & Sasser）",
+        "en": "Satisfaction × loyalty types (Jones & Sasser)"},
+    "typology_section_note": {
+        "zh": "满意度与态度忠诚均为客户受访者得分（0–100）的均值。满意度 ≥ {sat_cut:g} 为满意，忠诚度 ≥ "
+              "{loy_cut:g} 为忠诚（等于界值计为高）；两者均 ≥ {apostle_sat:g} / {apostle_loy:g} 为传道者，"
+              "均 ≤ {terrorist_sat:g} / {terrorist_loy:g} 为恐怖分子。",
+        "en": "Satisfaction and attitudinal loyalty are the means of the account's respondents' scores "
+              "(0–100). Satisfaction ≥ {sat_cut:g} is satisfied, loyalty ≥ {loy_cut:g} is loyal (at the cut "
+              "counts as high); both ≥ {apostle_sat:g} / {apostle_loy:g} is an apostle, both ≤ "
+              "{terrorist_sat:g} / {terrorist_loy:g} a terrorist."},
+    "typology_chart_title": {"zh": "满意度 × 忠诚度", "en": "Satisfaction × loyalty"},
+    "typology_chart_takeaway": {
+        "zh": "{n_mercenary} 个图利者（满意但不忠诚），{n_hostage} 个人质（不满意却被锁定）",
+        "en": "{n_mercenary} mercenaries (satisfied, not loyal), {n_hostage} hostages (dissatisfied, locked "
+              "in)"},
+    "typology_satisfaction_axis": {"zh": "满意度（0–100）", "en": "Satisfaction (0–100)"},
+    "typology_loyalty_axis": {"zh": "态度忠诚（0–100）", "en": "Attitudinal loyalty (0–100)"},
+    "typology_type": {"zh": "类型", "en": "Type"},
+    "typology_revenue": {"zh": "收入（{currency}）", "en": "Revenue ({currency})"},
+    "typology_summary_text": {
+        "zh": "{n_accounts} 个客户中，{n_mercenary} 个为图利者（满意但不忠诚），{n_hostage} "
+              "个为人质（不满意却被锁定）；{n_apostle} 个传道者贡献 {apostle_revenue:.1%} "
+              "的收入。满意客户中 {trap_share:.1%} 不忠诚或正在流失（满意陷阱）。",
+        "en": "Of {n_accounts} accounts, {n_mercenary} are mercenaries (satisfied, not loyal) and "
+              "{n_hostage} hostages (dissatisfied, locked in); {n_apostle} apostles bring "
+              "{apostle_revenue:.1%} of revenue. {trap_share:.1%} of the satisfied accounts are not loyal "
+              "or are defecting (the satisfaction trap)."},
+    "trap_text": {
+        "zh": "满意陷阱：{n_satisfied} 个满意客户中，{n_not_loyal} 个（{share_not_loyal:.1%}）态度忠诚低于 "
+              "{loy_cut:g}，{n_defecting} 个（{share_defecting:.1%}）P(存活) 低于 {alive_cut:g}；合计 "
+              "{n_trapped} 个（{share_trapped:.1%}）。",
+        "en": "Satisfaction trap: of {n_satisfied} satisfied accounts, {n_not_loyal} "
+              "({share_not_loyal:.1%}) have attitudinal loyalty below {loy_cut:g} and {n_defecting} "
+              "({share_defecting:.1%}) a P(alive) below {alive_cut:g}; {n_trapped} ({share_trapped:.1%}) in "
+              "all."},
+    "curve_section": {"zh": "满意度–忠诚度曲线", "en": "The satisfaction–loyalty curve"},
+    "curve_section_note": {
+        "zh": "按满意度区间（界值计入上一区间）计算态度忠诚与行为忠诚的均值，"
+              "并以保序回归拟合单调不减曲线。最高区间为“完全满意”，"
+              "其下为“满意”：两者之差说明完全满意的价值。",
+        "en": "Attitudinal and behavioural loyalty averaged by satisfaction band (an edge belongs to the "
+              "upper band), with a non-decreasing isotonic fit. The top band is \"completely satisfied\", "
+              "the one below \"satisfied\": their difference is what complete satisfaction is worth."},
+    "curve_chart_title": {"zh": "满意度–忠诚度曲线", "en": "Satisfaction–loyalty curve"},
+    "curve_chart_takeaway": {
+        "zh": "完全满意（{top_band}）比满意（{next_band}）的态度忠诚高 {jump:+.1f} 分",
+        "en": "The completely satisfied ({top_band}) are {jump:+.1f} points more loyal than the satisfied "
+              "({next_band})"},
+    "curve_satisfaction_axis": {"zh": "满意度区间（0–100）", "en": "Satisfaction band (0–100)"},
+    "curve_behaviour_axis": {"zh": "行为忠诚（0–1）", "en": "Behavioural loyalty (0–1)"},
+    "curve_fit": {"zh": "{measure}（保序回归）", "en": "{measure} (isotonic fit)"},
+    "curve_band": {"zh": "满意度区间", "en": "Satisfaction band"},
+    "curve_n": {"zh": "客户数", "en": "Accounts"},
+    "curve_mean_satisfaction": {"zh": "平均满意度", "en": "Mean satisfaction"},
+    "curve_jump_text": {
+        "zh": "{measure}：完全满意区间 {top:.2f}，满意区间 {next:.2f}，差 {jump:+.2f}（拟合 "
+              "{jump_fit:+.2f}）。",
+        "en": "{measure}: {top:.2f} in the completely satisfied band, {next:.2f} in the satisfied band, "
+              "{jump:+.2f} apart ({jump_fit:+.2f} fitted)."},
+})
+REVIEW_CODES.update({
+    "apostle": {"zh": "传道者", "en": "apostle"},
+    "loyalist": {"zh": "忠诚者", "en": "loyalist"},
+    "mercenary": {"zh": "图利者", "en": "mercenary"},
+    "hostage": {"zh": "人质", "en": "hostage"},
+    "defector": {"zh": "背叛者", "en": "defector"},
+    "terrorist": {"zh": "恐怖分子", "en": "terrorist"},
+    "advocate": {"zh": "发展为推荐者", "en": "turn into references"},
+    "earn_loyalty": {"zh": "找出留住他们的理由，建立忠诚", "en": "find what would make them stay"},
+    "fix_root_causes": {"zh": "锁定结束前消除不满根源", "en": "fix the causes before the lock-in ends"},
+    "diagnose_defection": {"zh": "查明流失原因，挽回值得挽回的", "en": "learn why; win back those worth it"},
+    "contain_damage": {
+        "zh": "优先解决投诉，防止负面口碑",
+        "en": "resolve complaints first; contain word of mouth"},
+    "attitudinal_loyalty": {"zh": "态度忠诚", "en": "Attitudinal loyalty"},
+    "repeat_rate": {"zh": "复购率", "en": "Repeat rate"},
+    "p_alive": {"zh": "P(存活)", "en": "P(alive)"},
 })
 # customer profitability (report/profitability.py)
 LABELS.update({
+    "profit_section": {"zh": "客户盈利能力", "en": "Customer profitability"},
+    "profit_basis_column": {
+        "zh": "客户利润 = 各订单行毛利之和 − 服务成本之和。",
+        "en": "Account profit = the sum of its order lines' gross margin − their cost to serve."},
+    "profit_basis_rate": {
+        "zh": "客户利润 = 收入 × 毛利率 {rate:.1%} − 服务成本之和。",
+        "en": "Account profit = revenue × a margin rate of {rate:.1%} − the cost to serve."},
+    "profit_no_cost": {
+        "zh": "数据中没有服务成本，按 0 计。",
+        "en": "The data has no cost to serve: counted as 0."},
+    "profit_summary_text": {
+        "zh": "{n_accounts} 个客户的总利润为 {total}。利润最高的 {peak_accounts:.1%} 客户创造了总利润的 "
+              "{peak_share:.1%}；{n_loss} 个客户（{share_loss:.1%}）亏损，合计 {loss}。",
+        "en": "{n_accounts} accounts make a total profit of {total}. The most profitable "
+              "{peak_accounts:.1%} of accounts make {peak_share:.1%} of it; {n_loss} accounts "
+              "({share_loss:.1%}) lose money, {loss} in all."},
+    "whale_chart_title": {"zh": "利润鲸鱼曲线", "en": "Profit whale curve"},
+    "whale_chart_takeaway": {
+        "zh": "峰值：前 {peak_accounts:.1%} 的客户创造 {peak_share:.1%} 的利润；{n_loss} 个亏损客户把它拉回 "
+              "100%",
+        "en": "Peak: the top {peak_accounts:.1%} of accounts make {peak_share:.1%} of profit; {n_loss} "
+              "loss-makers bring it back to 100%"},
+    "whale_x_axis": {
+        "zh": "客户累计占比（按利润从高到低）",
+        "en": "Share of accounts (most profitable first)"},
+    "whale_y_axis": {"zh": "累计利润 / 总利润", "en": "Cumulative profit / total profit"},
+    "profit_tier_chart_title": {"zh": "各层级客户利润", "en": "Profit by tier"},
+    "profit_tier_chart_takeaway": {
+        "zh": "{best} 贡献总利润的 {best_share:.1%}；{worst} 有 {worst_loss} 个亏损客户",
+        "en": "{best} makes {best_share:.1%} of profit; {worst} has {worst_loss} loss-making accounts"},
+    "profit_axis": {"zh": "利润（{currency}）", "en": "Profit ({currency})"},
+    "profit_by_tier": {"zh": "各层级利润", "en": "Profit by tier"},
+    "profit_by_tenure": {"zh": "按客户年限的利润", "en": "Profit by tenure year"},
+    "pf_group_tier": {"zh": "层级", "en": "Tier"},
+    "pf_group_tenure": {"zh": "客户年限（第几年）", "en": "Tenure year"},
+    "pf_revenue": {"zh": "收入（{currency}）", "en": "Revenue ({currency})"},
+    "pf_profit": {"zh": "利润（{currency}）", "en": "Profit ({currency})"},
+    "pf_share_profit": {"zh": "利润占比", "en": "Share of profit"},
+    "pf_mean_profit": {"zh": "户均利润（{currency}）", "en": "Mean profit ({currency})"},
+    "pf_n_loss_making": {"zh": "亏损客户数", "en": "Loss-making accounts"},
+    "pf_profit_rate": {"zh": "利润率", "en": "Profit rate"},
+    "break_even_section": {
+        "zh": "折扣盈亏平衡：需要增加的销量",
+        "en": "Discount break-even: the extra volume needed"},
+    "break_even_note": {
+        "zh": "需要增加的销量 = d / (m − d)，m 为毛利率，d 为折扣：毛利率 {m:.0%} 时，{d:.0%} "
+              "的折扣需要多卖 {extra:.1%} 才能保持毛利不变。折扣不低于毛利率时无论多卖多少都无法弥补。",
+        "en": "Extra volume needed = d / (m − d), m the gross margin, d the discount: at a {m:.0%} margin a "
+              "{d:.0%} discount needs {extra:.1%} more volume to keep the same gross profit. A discount at "
+              "or above the margin cannot be made up by any volume."},
+    "break_even_margin": {"zh": "毛利率 m", "en": "Margin m"},
+    "break_even_discount": {"zh": "折扣 {d}", "en": "Discount {d}"},
+    "break_even_impossible": {"zh": "无法弥补", "en": "impossible"},
 })
 # retention, cross-buying, referral and complaint KPIs (report/kpis.py)
 LABELS.update({
