@@ -292,7 +292,7 @@ def cleaning_notes(inputs: Inputs) -> str:
     parts = []
     for role in ("survey", "transactions"):
         frame = getattr(inputs, role)
-        record = frame.attrs.get("cleaning", {}) if frame is not None else {}
+        record = frame.attrs.get("cleaning", {}) if isinstance(frame, pd.DataFrame) else {}
         shown = []
         for key, value in record.items():
             if key.endswith("_ids") or value in (0, None, "", [], {}) or key == "respondent_id":
