@@ -142,8 +142,10 @@ def _remote_transactions(params: Params) -> RemoteTransactions:
         raise InputError(f"{params.source}: data.transactions.date_format is not applied by Spark; fix: store "
                          "dates as ISO text, dates or timestamps, or use engine: duckdb")
     con = spark_backend(params)
-    if t.table is not None or ("/" not in t.path and "." not in t.path and "://" not in t.path):
-        table = con.table(t.table or t.path)            # a table name in the metastore
+    named = not t.path.lower().endswith((".parquet", ".csv", ".csv.gz")) and "/" not in t.path
+    if t.table is not None or named:   # "sales.orders": a table in the metastore
+        database, _, name = (t.table or t.path).rpartition(".")
+        table = con.table(name, database=database or None)
     else:
         text = where.lower().rstrip("/")
         table = con.read_csv(where, header=True, inferSchema=True) if text.endswith((".csv", ".csv.gz")) \

@@ -281,3 +281,14 @@ def test_chunked_scoring_of_spark_batches_equals_unchunked(spark: SparkSession, 
     parts = list(score_chunks(bg, gg, batches))
     assert len(parts) >= 5
     pd.testing.assert_frame_equal(pd.concat(parts).sort_index(), whole, check_exact=False, rtol=1e-12)
+
+
+def test_params_engine_spark_reads_a_table_name(spark: SparkSession, demo_folder: Path) -> None:
+    """path: a table (view) name in Spark's catalog instead of a file; the same summaries."""
+    tx = pd.read_csv(demo_folder / "transactions.csv", parse_dates=["order_date"])
+    spark.createDataFrame(pa.Table.from_pandas(tx, preserve_index=False)).createOrReplaceTempView("demo_orders")
+    remote = load_inputs(demo_params(demo_folder, engine="spark", path="demo_orders"), "02_customer_value")
+    kw = dict(customer="account_id", date="order_date", order_id="order_id", observation_end="2025-06-29")
+    got = remote.transactions.summary(observation_end="2025-06-29", order_id="order_id")
+    want = customer_summary(tx, **kw)
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, check_names=False)
