@@ -2,6 +2,7 @@
 
 Usage:  .venv/bin/python benchmarks/bench_summary.py [--sizes 1e6,1e7] [--memory-limit 2GB]
         .venv/bin/python benchmarks/bench_summary.py --engine spark [--sizes 1e7]
+        .venv/bin/python benchmarks/bench_summary.py --score 1e8 [--score-chunk 1e6]
 
 Synthetic transactions (one customer per 50 rows, three years of days, gamma amounts, 2% returns,
 0.5% free orders) are written once, in chunks, to ``.bench-cache/tx_<n>.parquet`` (git-ignored).
@@ -186,7 +187,47 @@ def run_spark(path: Path, args: argparse.Namespace) -> dict[str, float]:
             "peak_rss_gb": peak.gb()}
 
 
+def run_scoring(n: int, chunk: int) -> dict[str, float]:
+    """CLV + P(alive) of n synthetic customers (weeks over three years), chunk by chunk.
+
+    The models are fitted on the first chunk; every chunk is drawn, scored by score_chunks and
+    reduced to sums (as a caller writing each scored batch back to the engine would drop it).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from kamreport.value import fit_bgnbd, fit_gamma_gamma
+    from kamreport.value.scoring import score_chunks
+
+    rng = np.random.default_rng(11)
+
+    def batch(m: int) -> pd.DataFrame:
+        big_t = rng.integers(1, 157, m).astype(np.float64)
+        x = np.minimum(rng.poisson(0.1 * big_t), big_t).astype(np.float64)
+        recency = np.where(x > 0, np.floor(rng.uniform(0, 1, m) * big_t), 0.0)
+        spend = np.where(x > 0, np.round(rng.gamma(4.0, 10.0, m), 2), 0.0)
+        return pd.DataFrame({"frequency": x, "recency": recency, "T": big_t, "monetary_value": spend})
+
+    first = batch(min(chunk, n))
+    bg, gg = fit_bgnbd(first, penalizer=0.001), fit_gamma_gamma(first)  # no dropout drawn: penalized
+    t0 = time.perf_counter()
+    sizes = [min(chunk, n - lo) for lo in range(0, n, chunk)]
+    total_clv, alive, done = 0.0, 0.0, 0
+    for scored in score_chunks(bg, gg, (first if i == 0 else batch(m) for i, m in enumerate(sizes))):
+        total_clv += float(scored["clv"].sum())
+        alive += float(scored["p_alive"].sum())
+        done += len(scored)
+    return {"customers": done, "chunk": chunk, "total_s": time.perf_counter() - t0,
+            "sum_clv": total_clv, "mean_p_alive": alive / done}
+
+
 def child(args: argparse.Namespace) -> None:
+    if args.child == "score":
+        out = run_scoring(int(float(args.score)), int(float(args.score_chunk)))
+        out["status"] = "ok"
+        out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print("RESULT " + json.dumps(out))
+        return
     if args.child == "pandas" and args.pandas_cap_gb > 0:
         cap = int(args.pandas_cap_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -225,11 +266,26 @@ def main() -> None:
     parser.add_argument("--engine", choices=["pandas", "spark"], default="pandas",
                         help="what runs next to kamreport on DuckDB: the pandas baseline or local Spark")
     parser.add_argument("--spark-memory", default="4g", help="Spark driver heap (local mode)")
-    parser.add_argument("--child", choices=["kamreport", "pandas", "spark"], help=argparse.SUPPRESS)
+    parser.add_argument("--score", help="instead: score CLV/P(alive) of this many customers in chunks")
+    parser.add_argument("--score-chunk", default="1e6", help="customers per chunk with --score")
+    parser.add_argument("--child", choices=["kamreport", "pandas", "spark", "score"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
+        return
+    if args.score:
+        cmd = [sys.executable, __file__, "--child", "score", "--score", args.score,
+               "--score-chunk", args.score_chunk]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO,
+                              env=dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONWARNINGS="ignore"))
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+        if not lines:
+            sys.exit(f"scoring failed (exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
+        r = json.loads(lines[-1][7:])
+        print(f"scored {r['customers']:,} customers in chunks of {r['chunk']:,}: {r['total_s']:.1f} s, "
+              f"peak RSS {r['peak_rss_gb']:.2f} GB (sum CLV {r['sum_clv']:.4g}, mean P(alive) "
+              f"{r['mean_p_alive']:.4f})")
         return
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ Notebooks call :func:`load_inputs` right after their parameters cell; ``kamrepor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +19,8 @@ from kamreport.data.readers import read_survey, read_transactions
 from kamreport.data.sources import as_id, load_table, redact_url
 from kamreport.errors import InputError
 from kamreport.params import NOTEBOOKS, Params
-from kamreport.privacy import pseudonym_key, pseudonymize_columns
+from kamreport.privacy import pseudonym, pseudonym_key, pseudonymize_columns
+from kamreport.value.analysis import RemoteTransactions
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Inputs:
     params: Params
     codebook: Codebook | None = None
     survey: pd.DataFrame | None = None
-    transactions: pd.DataFrame | None = None
+    transactions: pd.DataFrame | RemoteTransactions | None = None   # remote with engine: spark
     accounts: pd.DataFrame | None = None
 
     @property
@@ -45,7 +47,10 @@ class Inputs:
         rows = []
         for role, where in self.params.sources().items():
             frame = getattr(self, role)
-            if frame is not None:
+            if isinstance(frame, RemoteTransactions):   # rows stay in the engine: not counted
+                rows.append({"source": role, "file": redact_url(where), "rows": None,
+                             "columns": len(frame.table.columns)})
+            elif frame is not None:
                 rows.append({"source": role, "file": redact_url(where), "rows": len(frame),
                              "columns": frame.shape[1]})
         return pd.DataFrame(rows, columns=["source", "file", "rows", "columns"])
@@ -66,11 +71,14 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     needs = {source for name in names for source in NOTEBOOKS[name].needs}
     codebook = Codebook.from_file(params.resolve(d.codebook)) if d.codebook else None
     frames: dict[str, pd.DataFrame | None] = {"survey": None, "transactions": None, "accounts": None}
+    remote: RemoteTransactions | None = None
     if "survey" in needs and d.survey:
         frames["survey"] = read_survey(params.resolve(d.survey), codebook, table=d.survey_table)
         if frames["survey"].attrs.get("sav_labels"):   # SPSS labels where the codebook has none
             codebook = codebook.with_sav_labels(frames["survey"].attrs["sav_labels"])
-    if "transactions" in needs and d.transactions:
+    if "transactions" in needs and d.transactions and d.transactions.engine == "spark":
+        remote = _remote_transactions(params)
+    elif "transactions" in needs and d.transactions:
         t = d.transactions
         frames["transactions"] = read_transactions(params.resolve(t.path), customer=t.customer, date=t.date,
                                                    amount=t.amount, table=t.table, date_format=t.date_format)
@@ -91,9 +99,82 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
                              f"accounts file; fix '{role}'")
     if params.filter:
         frames = _filtered(frames, params)
+        remote = remote and _filtered_remote(remote, frames, params)
     if params.pseudonymize:
         frames = _pseudonymized(frames, params, codebook)
+        if remote is not None:   # HMAC runs on the driver: on the per-customer ids that come back
+            key = pseudonym_key()
+            remote = RemoteTransactions(remote.table, remote.name, lambda v: pseudonym(str(v), key, "ACC"))
+    if remote is not None:
+        frames["transactions"] = remote
     return Inputs(params=params, codebook=codebook, **frames)
+
+
+def spark_backend(params: Params) -> Any:
+    """The ibis PySpark backend of ``data.transactions.spark`` (a session, reused if one runs).
+
+    ``master`` may be ``local[*]``, ``spark://host:7077``, ``yarn`` or ``sc://host:15002``
+    (Spark Connect, started with ``SparkSession.builder.remote``). The conf values go to Spark
+    only: no message names them (they may hold tokens).
+    """
+    import ibis
+    from pyspark.sql import SparkSession
+
+    options = params.data.transactions.spark
+    master = options.master if options else "local[*]"
+    builder = SparkSession.builder.appName("kamreport")
+    builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+    for name, value in (options.conf if options else {}).items():
+        builder = builder.config(name, str(value).lower() if isinstance(value, bool) else str(value))
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # no Java, no cluster: one line, without the conf (secrets)
+        raise InputError(f"data.transactions.engine spark: no Spark session at {redact_url(master)} "
+                         f"({type(exc).__name__}); fix: install the [spark] extra and Java, or the master") from None
+    return ibis.pyspark.connect(session)
+
+
+def _remote_transactions(params: Params) -> RemoteTransactions:
+    """The transactions as a Spark table with the canonical column names; nothing is collected."""
+    t = params.data.transactions
+    where = params.resolve(t.path)
+    if t.date_format:
+        raise InputError(f"{params.source}: data.transactions.date_format is not applied by Spark; fix: store "
+                         "dates as ISO text, dates or timestamps, or use engine: duckdb")
+    con = spark_backend(params)
+    named = not t.path.lower().endswith((".parquet", ".csv", ".csv.gz")) and "/" not in t.path
+    if t.table is not None or named:   # "sales.orders": a table in the metastore
+        database, _, name = (t.table or t.path).rpartition(".")
+        table = con.table(name, database=database or None)
+    else:
+        text = where.lower().rstrip("/")
+        table = con.read_csv(where, header=True, inferSchema=True) if text.endswith((".csv", ".csv.gz")) \
+            else con.read_parquet(where)
+    columns = {"customer_id": t.customer, "date": t.date, "amount": t.amount}
+    if t.order_id:
+        columns["order_id"] = t.order_id
+    missing = [c for c in columns.values() if c not in table.columns]
+    if missing:
+        raise InputError(f"{redact_url(where)}: column(s) {', '.join(map(repr, missing))} not found (columns: "
+                         f"{', '.join(table.columns[:12])}); fix data.transactions")
+    rest = [c for c in table.columns if c not in columns.values()]
+    return RemoteTransactions(table.select(*[table[v].name(k) for k, v in columns.items()], *rest),
+                              redact_url(where))
+
+
+def _filtered_remote(remote: RemoteTransactions, frames: dict[str, pd.DataFrame | None],
+                     params: Params) -> RemoteTransactions:
+    """``filter`` in the engine: on the transactions' own columns, or through the account master's
+    ids left after filtering (sent to Spark as a list: fine for key-account numbers of accounts)."""
+    table, key = remote.table, params.data.account_key
+    for column, wanted in params.filter.items():
+        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+        if column in table.columns:
+            table = table.filter(table[column].cast("string").isin(values))
+        elif frames["accounts"] is not None and key in frames["accounts"].columns:
+            ids = sorted(set(as_id(frames["accounts"][key]).dropna()))
+            table = table.filter(table["customer_id"].cast("string").isin(ids))
+    return RemoteTransactions(table, remote.name, remote.rename)
 
 
 def _filtered(frames: dict[str, pd.DataFrame | None], params: Params) -> dict[str, pd.DataFrame | None]:
@@ -165,7 +246,13 @@ def check_inputs(params: Params) -> Inputs:
         if len(inputs.survey) < n_params:
             raise InputError(f"{redact_url(params.resolve(params.data.survey))}: {len(inputs.survey)} respondents "
                              f"for a model with {n_params} parameters; collect more answers or use a smaller model")
-    if inputs.transactions is not None:
+    if isinstance(inputs.transactions, RemoteTransactions):  # counted in the engine; currency and
+        customers = int(inputs.transactions.table["customer_id"].nunique().to_pandas())  # order ids: not
+        if customers < MIN_CUSTOMERS:                                  # checked remotely
+            raise InputError(f"{inputs.transactions.name}: only {customers} customers; the value report needs "
+                             f"at least {MIN_CUSTOMERS} (fix data.transactions.customer, or the filter)")
+        _check_accounts(params, inputs)
+    elif inputs.transactions is not None:
         tx, t = inputs.transactions, params.data.transactions
         refuse_other_currency(tx, params.currency)
         if t.order_id:
@@ -207,7 +294,7 @@ def cleaning_notes(inputs: Inputs) -> str:
     parts = []
     for role in ("survey", "transactions"):
         frame = getattr(inputs, role)
-        record = frame.attrs.get("cleaning", {}) if frame is not None else {}
+        record = frame.attrs.get("cleaning", {}) if isinstance(frame, pd.DataFrame) else {}
         shown = []
         for key, value in record.items():
             if key.endswith("_ids") or value in (0, None, "", [], {}) or key == "respondent_id":

@@ -62,6 +62,26 @@ class TransactionsSource(_Strict):
     order_id: str | None = None          # with it, exact duplicate order rows are dropped
     date_format: str | None = None       # e.g. "%d/%m/%Y" when dates are not ISO (2024-03-31)
     table: str | None = None
+    # where customer_summary runs: duckdb (in process) or spark (only per-customer rows come back)
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark: "SparkOptions | None" = None  # with engine spark; default master local[*]
+
+    @model_validator(mode="after")
+    def _spark_only_with_spark(self) -> "TransactionsSource":
+        if self.spark is not None and self.engine != "spark":
+            raise ValueError("data.transactions.spark is given but engine is not spark; add engine: spark")
+        return self
+
+
+class SparkOptions(_Strict):
+    """The Spark session of ``engine: spark``: ``local[*]``, ``spark://host:7077``, ``yarn`` or
+    ``sc://host:15002`` (Spark Connect), and ``spark.*`` settings (never written to a report)."""
+
+    master: str = "local[*]"
+    conf: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+TransactionsSource.model_rebuild()
 
 
 class DataSources(_Strict):

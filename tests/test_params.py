@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from kamreport.errors import InputError
 from kamreport.params import Params
@@ -88,3 +89,15 @@ def test_paths_resolve_against_the_file(tmp_path):
     assert p.resolve(p.data.survey) == str(tmp_path / "sub" / "s.csv")
     assert p.resolve(p.data.codebook) == "/abs/cb.yaml"
     assert p.resolve("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+def test_transactions_engine_defaults_to_duckdb_and_takes_a_spark_block() -> None:
+    """data.transactions.engine: duckdb unless spark is asked for; spark.master defaults to local[*]."""
+    base = {"title": "t", "notebooks": ["02_customer_value"]}
+    p = Params.model_validate({**base, "data": {"transactions": {"path": "tx.parquet"}}})
+    assert p.data.transactions.engine == "duckdb" and p.data.transactions.spark is None
+    q = Params.model_validate({**base, "data": {"transactions": {
+        "path": "tx.parquet", "engine": "spark", "spark": {"conf": {"spark.executor.memory": "8g"}}}}})
+    assert q.data.transactions.spark.master == "local[*]"
+    with pytest.raises(ValidationError, match="engine"):
+        Params.model_validate({**base, "data": {"transactions": {"path": "t", "engine": "flink"}}})

@@ -10,8 +10,9 @@ function of :mod:`kamreport.value`; this module only chains them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -24,6 +25,31 @@ from kamreport.value.lorenz import Concentration, concentration
 from kamreport.value.gammagamma import GammaGammaFit, fit_gamma_gamma
 from kamreport.value.rfm import TierMigration, pyramid, rfm_scores, tier_migration, tier_profile
 from kamreport.value.summary import customer_summary
+
+
+@dataclass(frozen=True)
+class RemoteTransactions:
+    """Transactions that stay in their engine (e.g. Spark): an ibis table with the canonical
+    columns ``customer_id, date, amount`` (+ ``order_id``), filtered there. ``rename`` maps the
+    per-customer ids that come back (pseudonyms), since a keyed HMAC cannot run in the engine."""
+
+    table: Any
+    name: str
+    rename: Callable[[Any], str] | None = None
+
+    def summary(self, **options: Any) -> pd.DataFrame:
+        """:func:`customer_summary` computed in the engine, ids renamed on the per-customer rows."""
+        out = customer_summary(self.table, **options)
+        if self.rename is not None:
+            attrs = out.attrs
+            out.index = pd.Index([self.rename(v) for v in out.index], name=out.index.name)
+            out = out.sort_index()   # sorted by the ids it shows, as customer_summary sorts
+            out.attrs = attrs
+        return out
+
+    def last_date(self) -> pd.Timestamp:
+        """The last transaction date, one scalar from the engine."""
+        return pd.Timestamp(self.table["date"].max().to_pandas()).normalize()
 
 
 @dataclass(frozen=True)
@@ -57,7 +83,9 @@ def analyse_value(tx: pd.DataFrame, *, observation_end=None, holdout_end=None, f
 
     Parameters
     ----------
-    tx : transactions from :func:`kamreport.data.read_transactions`
+    tx : transactions from :func:`kamreport.data.read_transactions`, or :class:`RemoteTransactions`
+        (``data.transactions.engine: spark``): then both summaries are computed in the engine and
+        only per-customer rows come back
     observation_end, holdout_end : end of the calibration period and of the whole window;
         defaults: the last date in the data for ``holdout_end`` and 26 weeks before it for
         ``observation_end``
@@ -67,13 +95,15 @@ def analyse_value(tx: pd.DataFrame, *, observation_end=None, holdout_end=None, f
     accounts : optional account master; its columns are joined to ``values`` on ``account_key``
     order_id : order id column: exact duplicate order rows are then dropped (and counted)
     """
-    end = pd.Timestamp(holdout_end) if holdout_end is not None else pd.Timestamp(tx["date"].max()).normalize()
+    remote = isinstance(tx, RemoteTransactions)
+    summarize = tx.summary if remote else (lambda **kw: customer_summary(tx, **kw))
+    last = (tx.last_date() if remote else pd.Timestamp(tx["date"].max()).normalize()) if holdout_end is None else None
+    end = pd.Timestamp(holdout_end) if holdout_end is not None else last
     start = pd.Timestamp(observation_end) if observation_end is not None else end - pd.Timedelta(weeks=26)
     if not start < end:
         raise InputError(f"observation_end {start.date()} must be before holdout_end {end.date()}; fix value.observation_end")
-    calibration = customer_summary(tx, observation_end=start.date(), holdout_end=end.date(), freq=freq,
-                                   order_id=order_id)
-    summary = customer_summary(tx, observation_end=end.date(), freq=freq, order_id=order_id)
+    calibration = summarize(observation_end=start.date(), holdout_end=end.date(), freq=freq, order_id=order_id)
+    summary = summarize(observation_end=end.date(), freq=freq, order_id=order_id)
     tiering = pyramid(summary, by="total_revenue", tiers=tiers)
     profile = tier_profile(summary, tiering, by="total_revenue")
     before = pyramid(calibration, by="total_revenue", tiers=tiers)
