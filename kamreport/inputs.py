@@ -15,7 +15,7 @@ import pandas as pd
 from kamreport.data.checks import refuse_constant_items, refuse_other_currency, refuse_reused_order_ids
 from kamreport.data.joins import join_accounts
 from kamreport.data.schemas import Codebook
-from kamreport.data.readers import read_survey, read_transactions
+from kamreport.data.readers import read_complaints, read_survey, read_transactions
 from kamreport.data.sources import as_id, load_table, redact_url
 from kamreport.errors import InputError
 from kamreport.params import NOTEBOOKS, Params
@@ -32,6 +32,7 @@ class Inputs:
     survey: pd.DataFrame | None = None
     transactions: pd.DataFrame | RemoteTransactions | None = None   # remote with engine: spark
     accounts: pd.DataFrame | None = None
+    complaints: pd.DataFrame | None = None   # canonical account_id, date (+ category, severity, ...)
 
     @property
     def account_column(self) -> str | None:
@@ -68,9 +69,10 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     """
     d = params.data
     names = (notebook,) if notebook else params.notebooks
-    needs = {source for name in names for source in NOTEBOOKS[name].needs}
+    needs = {source for name in names for source in (*NOTEBOOKS[name].needs, *NOTEBOOKS[name].uses)}
     codebook = Codebook.from_file(params.resolve(d.codebook)) if d.codebook else None
-    frames: dict[str, pd.DataFrame | None] = {"survey": None, "transactions": None, "accounts": None}
+    frames: dict[str, pd.DataFrame | None] = {"survey": None, "transactions": None, "accounts": None,
+                                              "complaints": None}
     remote: RemoteTransactions | None = None
     if "survey" in needs and d.survey:
         frames["survey"] = read_survey(params.resolve(d.survey), codebook, table=d.survey_table)
@@ -80,11 +82,21 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
         remote = _remote_transactions(params)
     elif "transactions" in needs and d.transactions:
         t = d.transactions
+        money = tuple(c for c in (t.margin, t.cost_to_serve) if c)
         frames["transactions"] = read_transactions(params.resolve(t.path), customer=t.customer, date=t.date,
-                                                   amount=t.amount, table=t.table, date_format=t.date_format)
-        if t.order_id and t.order_id not in frames["transactions"].columns:
-            raise InputError(f"{redact_url(params.resolve(t.path))}: order_id column {t.order_id!r} not found; "
-                             "fix data.transactions.order_id")
+                                                   amount=t.amount, table=t.table, date_format=t.date_format,
+                                                   money=money)
+        for role in ("order_id", "product_line"):
+            col = getattr(t, role)
+            if col and col not in frames["transactions"].columns:
+                raise InputError(f"{redact_url(params.resolve(t.path))}: {role} column {col!r} not found; "
+                                 f"fix data.transactions.{role}")
+    if "complaints" in needs and d.complaints:
+        c = d.complaints
+        frames["complaints"] = read_complaints(params.resolve(c.path), account=c.account, date=c.date,
+                                               category=c.category, severity=c.severity,
+                                               resolved_days=c.resolved_days, table=c.table,
+                                               date_format=c.date_format)
     if d.accounts:
         frames["accounts"] = load_table(params.resolve(d.accounts)).frame
     if frames["survey"] is not None and frames["accounts"] is not None and d.account_key in frames["survey"]:
@@ -194,6 +206,12 @@ def _filtered(frames: dict[str, pd.DataFrame | None], params: Params) -> dict[st
         tx, accounts = out["transactions"], out["accounts"]
         if tx is not None and "transactions" not in holders and "accounts" in holders and key in accounts:
             out["transactions"] = tx[tx["customer_id"].isin(set(as_id(accounts[key]).dropna()))]
+        complaints, tx = out["complaints"], out["transactions"]
+        if complaints is not None and "complaints" not in holders:   # through the accounts left
+            left = set(tx["customer_id"]) if tx is not None else \
+                set(as_id(accounts[key]).dropna()) if "accounts" in holders and key in accounts else None
+            if left is not None:
+                out["complaints"] = complaints[complaints["account_id"].isin(left)]
         for role in ("survey", "transactions"):
             if out[role] is not None and out[role].empty:
                 raise InputError(f"{params.source}: filter {column}={sorted(values)} leaves no rows in the "
@@ -217,6 +235,8 @@ def _pseudonymized(frames: dict[str, pd.DataFrame | None], params: Params,
     if out["transactions"] is not None:
         out["transactions"] = pseudonymize_columns(out["transactions"],
                                                    [("customer_id", "ACC"), *ids[1:]], key)
+    if out["complaints"] is not None:
+        out["complaints"] = pseudonymize_columns(out["complaints"], [("account_id", "ACC"), *ids[1:]], key)
     return out
 
 

@@ -30,13 +30,14 @@ class Notebook:
 
     name: str
     needs: tuple[Literal["survey", "transactions"], ...]
+    uses: tuple[Literal["complaints"], ...] = ()   # optional sources read when the set names them
 
 
 #: THE list of report notebooks: adding one is one line here (plus its .ipynb file).
 NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
     Notebook("01_satisfaction", needs=("survey",)),
     Notebook("02_customer_value", needs=("transactions",)),
-    Notebook("03_account_review", needs=("survey", "transactions")),
+    Notebook("03_account_review", needs=("survey", "transactions"), uses=("complaints",)),
 )}
 NotebookName = Literal[tuple(NOTEBOOKS)]  # type: ignore[valid-type]  # the registry's names
 
@@ -62,6 +63,10 @@ class TransactionsSource(_Strict):
     order_id: str | None = None          # with it, exact duplicate order rows are dropped
     date_format: str | None = None       # e.g. "%d/%m/%Y" when dates are not ISO (2024-03-31)
     table: str | None = None
+    # optional order-line columns of the account review's profitability and cross-buying parts
+    margin: str | None = None            # gross margin amount of the line (money, like amount)
+    cost_to_serve: str | None = None     # cost to serve the line (money): profit = margin - cost_to_serve
+    product_line: str | None = None      # product line / category: cross-buying and its rules
     # where customer_summary runs: duckdb (in process) or spark (only per-customer rows come back)
     engine: Literal["duckdb", "spark"] = "duckdb"
     spark: "SparkOptions | None" = None  # with engine spark; default master local[*]
@@ -84,11 +89,29 @@ class SparkOptions(_Strict):
 TransactionsSource.model_rebuild()
 
 
+class ComplaintsSource(_Strict):
+    """The complaint log (optional): one row per complaint, linked to an account.
+
+    Only ``account`` and ``date`` are required in the file; without ``category`` there are no
+    root-cause shares, without ``severity`` no share of critical complaints.
+    """
+
+    path: str
+    account: str = "account_id"          # the account column (same ids as data.account_key)
+    date: str = "date"
+    category: str | None = "category"    # root cause / complaint category
+    severity: str | None = "severity"    # a number, higher = more severe (e.g. 1-3)
+    resolved_days: str | None = None     # days to resolution (blank = still open)
+    date_format: str | None = None
+    table: str | None = None
+
+
 class DataSources(_Strict):
     survey: str | None = None
     codebook: str | None = None
     transactions: TransactionsSource | None = None
     accounts: str | None = None
+    complaints: ComplaintsSource | None = None   # the complaint log (account review KPIs)
     account_key: str = "account_id"     # the column linking survey, accounts and transactions
     account_name: str = "account_name"  # the accounts' name column, where there is one
     personal_columns: tuple[str, ...] = ()   # other names of people/firms, pseudonymized too
@@ -144,6 +167,27 @@ class ReviewOptions(_Strict):
     margin_cuts: tuple[float, float] | None = None   # medium from, high from
     window: str = "90D"                           # lifecycle window
     cards: int = Field(default=12, ge=0)          # account cards shown (VIP and key accounts)
+    # satisfaction x loyalty typology (Jones & Sasser 1995), on the 0-100 construct scores
+    typology_satisfaction_cut: float = Field(default=70.0, ge=0, le=100)   # satisfied from
+    typology_loyalty_cut: float = Field(default=70.0, ge=0, le=100)        # loyal from
+    apostle_cut: float = Field(default=90.0, ge=0, le=100)      # apostle: both at least this
+    terrorist_cut: float = Field(default=30.0, ge=0, le=100)    # terrorist: both below this
+    trap_alive_cut: float = Field(default=0.5, gt=0, lt=1)      # P(alive) below it = defecting
+    satisfaction_bands: tuple[float, ...] = (30.0, 50.0, 70.0, 90.0)   # band edges of the curve
+    # profitability: without data.transactions.margin, margin = amount x margin_rate
+    margin_rate: float | None = Field(default=None, gt=0, lt=1)
+    break_even_margins: tuple[float, ...] = (0.10, 0.20, 0.30, 0.40)
+    break_even_discounts: tuple[float, ...] = (0.02, 0.05, 0.10, 0.15)
+    # retention and complaint KPIs: the period compared with the one before
+    kpi_freq: Literal["M", "Q", "Y"] = "Q"
+    kpi_complete_only: bool = True                # compare only periods that have ended
+    rules_min_support: float = Field(default=0.05, gt=0, le=1)     # product-line association rules
+    rules_min_confidence: float = Field(default=0.3, gt=0, le=1)
+    rules_min_lift: float = Field(default=1.0, ge=0)
+    rules_max_len: int | None = Field(default=2, ge=2)   # lines per rule: 2 = "buys A -> buys B"
+    rules_shown: int = Field(default=10, ge=0)
+    comments_shown: int = Field(default=10, ge=0)   # most negative comments of the top tiers
+    comment_tiers: int = Field(default=2, ge=1)     # how many top tiers (VIP, Key) they come from
 
     @field_validator("key_weights")
     @classmethod
@@ -152,6 +196,32 @@ class ReviewOptions(_Strict):
             raise ValueError(f"key-account weights must sum to 1 (they sum to {sum(weights.values()):.6g}); "
                              "fix review.key_weights")
         return weights
+
+    def typology_cuts(self):
+        """The typology's cut points as :class:`kamreport.value.typology.TypologyCuts`."""
+        from kamreport.value.typology import TypologyCuts
+
+        return TypologyCuts(satisfaction=self.typology_satisfaction_cut, loyalty=self.typology_loyalty_cut,
+                            apostle_satisfaction=self.apostle_cut, apostle_loyalty=self.apostle_cut,
+                            terrorist_satisfaction=self.terrorist_cut, terrorist_loyalty=self.terrorist_cut)
+
+    @field_validator("satisfaction_bands")
+    @classmethod
+    def _bands_increase(cls, bands: tuple[float, ...]) -> tuple[float, ...]:
+        if not bands or any(b <= a for a, b in zip(bands, bands[1:])) or not 0 < bands[0] or bands[-1] >= 100:
+            raise ValueError("review.satisfaction_bands must be increasing cut points between 0 and 100, "
+                             "e.g. [30, 50, 70, 90]")
+        return bands
+
+    @model_validator(mode="after")
+    def _cuts_are_ordered(self) -> "ReviewOptions":
+        low = min(self.typology_satisfaction_cut, self.typology_loyalty_cut)
+        high = max(self.typology_satisfaction_cut, self.typology_loyalty_cut)
+        if not self.terrorist_cut < low or not high <= self.apostle_cut:
+            raise ValueError("review cuts must satisfy terrorist_cut < typology_*_cut <= apostle_cut "
+                             f"(they are {self.terrorist_cut:g}, {self.typology_satisfaction_cut:g}/"
+                             f"{self.typology_loyalty_cut:g}, {self.apostle_cut:g})")
+        return self
 
 
 class OutputOptions(_Strict):
@@ -246,7 +316,7 @@ class Params(_Strict):
         """The data sources this set names, by role (survey, transactions, accounts), as given."""
         d = self.data
         found = {"survey": d.survey, "transactions": d.transactions.path if d.transactions else None,
-                 "accounts": d.accounts}
+                 "accounts": d.accounts, "complaints": d.complaints.path if d.complaints else None}
         return {role: where for role, where in found.items() if where}
 
     @property

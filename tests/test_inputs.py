@@ -131,3 +131,76 @@ def test_filter_restricts_survey_accounts_and_their_transactions(tmp_path) -> No
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
     with pytest.raises(InputError, match=r"filter column 'colour' is in none of the data"):
         load_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def _review_project(tmp_path, complaints: pd.DataFrame, **extra) -> dict:
+    pd.DataFrame({"account_id": ["A", "B", "C"], "region": ["East", "West", "East"]}).to_csv(
+        tmp_path / "accounts.csv", index=False)
+    pd.DataFrame({"acct": list("ABCABC"), "day": ["2024-01-02"] * 6, "value": ["1,000.50"] * 6,
+                  "gm": ["200", "(10.5)", "30", "", "40", "50"], "line": list("xyzxyz")}).to_csv(
+        tmp_path / "orders.csv", index=False)
+    complaints.to_csv(tmp_path / "complaints.csv", index=False)
+    cb = {"scale": {"min": 1, "max": 5}, "items": {"S1": {"construct": "S"}}}
+    (tmp_path / "cb.yaml").write_text(yaml.safe_dump(cb))
+    pd.DataFrame({"account_id": list("ABCA"), "S1": [1, 2, 3, 4]}).to_csv(tmp_path / "s.csv", index=False)
+    spec = {"title": "t", "notebooks": ["03_account_review"],
+            "data": {"survey": "s.csv", "codebook": "cb.yaml", "accounts": "accounts.csv",
+                     "transactions": {"path": "orders.csv", "customer": "acct", "date": "day", "amount": "value",
+                                      "margin": "gm", "product_line": "line"},
+                     "complaints": {"path": "complaints.csv", "account": "client", "date": "when",
+                                    "category": "cause", "severity": "level"}}, **extra}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True))
+    return spec
+
+
+def test_complaints_and_profit_columns_load_under_the_users_names(tmp_path, monkeypatch) -> None:
+    """The complaint log and the margin / product-line columns are named in the parameters (any
+    column names), converted like amounts (accounting negatives, blanks), filtered with the
+    accounts and pseudonymized with the same key as the transactions."""
+    log = pd.DataFrame({"client": ["A", "B", "C"], "when": ["2024-01-05", "05.02.2024", "2024-03-01"],
+                        "cause": ["late", "price", "late"], "level": [1, 3, 2]})
+    _review_project(tmp_path, log)
+    inputs = load_inputs(Params.from_file(tmp_path / "p.yaml"))
+    c = inputs.complaints
+    assert list(c.columns[:4]) == ["account_id", "date", "category", "severity"]
+    assert c["severity"].tolist() == [1.0, 3.0, 2.0] and str(c["date"].iloc[1].date()) == "2024-02-05"
+    gm = inputs.transactions["gm"]
+    assert gm.iloc[:3].tolist() == [200.0, -10.5, 30.0] and pd.isna(gm.iloc[3])
+    assert set(inputs.describe()["source"]) == {"survey", "transactions", "accounts", "complaints"}
+
+    _review_project(tmp_path, log, filter={"region": "East"})
+    assert sorted(load_inputs(Params.from_file(tmp_path / "p.yaml")).complaints["account_id"]) == ["A", "C"]
+
+    monkeypatch.setenv("KAMREPORT_PSEUDONYM_KEY", "k" * 32)
+    _review_project(tmp_path, log, pseudonymize=True)
+    inputs = load_inputs(Params.from_file(tmp_path / "p.yaml"))
+    assert not set(inputs.complaints["account_id"]) & {"A", "B", "C"}
+    assert set(inputs.complaints["account_id"]) == set(inputs.transactions["customer_id"])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda f: f.drop(columns="level"), r"complaints.csv: complaint severity column 'level' not found .*"
+                                        r"fix data.complaints.severity"),
+    (lambda f: f.assign(client=["A", None, "C"]), r"complaints.csv: column 'client' is blank at line 3; every "
+                                                  r"complaint needs its account"),
+    (lambda f: f.assign(level=["1", "high", "2"]), r"complaints.csv: column 'level' holds values that are no "
+                                                   r"numbers at line 3 \('high'\)"),
+    (lambda f: f.assign(when=["2024-01-05", "", "2024-03-01"]), r"complaints.csv: column 'when' is blank at "
+                                                                r"line 3"),
+])
+def test_a_bad_complaint_log_is_one_line_naming_file_column_and_row(tmp_path, change, message) -> None:
+    log = pd.DataFrame({"client": ["A", "B", "C"], "when": ["2024-01-05", "2024-02-05", "2024-03-01"],
+                        "cause": ["late", "price", "late"], "level": [1, 3, 2]})
+    _review_project(tmp_path, change(log))
+    with pytest.raises(InputError, match=message):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def test_a_named_product_line_column_must_exist(tmp_path) -> None:
+    log = pd.DataFrame({"client": ["A"], "when": ["2024-01-05"], "cause": ["late"], "level": [1]})
+    spec = _review_project(tmp_path, log)
+    spec["data"]["transactions"]["product_line"] = "category"
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=r"orders.csv: product_line column 'category' not found; fix "
+                                         r"data.transactions.product_line"):
+        load_inputs(Params.from_file(tmp_path / "p.yaml"))

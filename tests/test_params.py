@@ -101,3 +101,18 @@ def test_transactions_engine_defaults_to_duckdb_and_takes_a_spark_block() -> Non
     assert q.data.transactions.spark.master == "local[*]"
     with pytest.raises(ValidationError, match="engine"):
         Params.model_validate({**base, "data": {"transactions": {"path": "t", "engine": "flink"}}})
+
+
+def test_review_cuts_and_bands_are_checked_and_become_typology_cuts() -> None:
+    """The typology's cut points in params map onto TypologyCuts; bands must increase inside
+    (0, 100) and terrorist < satisfied/loyal <= apostle, each refused with the key to fix."""
+    from kamreport.params import ReviewOptions
+
+    cuts = ReviewOptions(typology_satisfaction_cut=60, apostle_cut=95, terrorist_cut=20).typology_cuts()
+    assert (cuts.satisfaction, cuts.loyalty, cuts.apostle_loyalty, cuts.terrorist_satisfaction) == (60, 70, 95, 20)
+    with pytest.raises(ValueError, match="satisfaction_bands must be increasing"):
+        ReviewOptions(satisfaction_bands=(50, 30))
+    with pytest.raises(ValueError, match="terrorist_cut < typology_"):
+        ReviewOptions(terrorist_cut=75)
+    with pytest.raises(ValueError, match="apostle_cut"):
+        ReviewOptions(apostle_cut=60)

@@ -161,7 +161,8 @@ def _one_column_header(exc: pa.errors.SchemaErrors, loaded: _Loaded) -> None:
 
 
 def read_transactions(source, *, customer: str, date: str, amount: str, table: str | None = None,
-                      sheet: str | int | None = None, date_format: str | None = None) -> pd.DataFrame:
+                      sheet: str | int | None = None, date_format: str | None = None,
+                      money: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read transactions into the canonical columns ``customer_id, date, amount`` (+ the others).
 
     Dates in several formats (ISO, 2024/03/31, 31.03.2024, 20240331, Excel date cells and
@@ -176,6 +177,8 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
         the order value; they are renamed to the canonical names, other columns are kept as-is.
     date_format : optional ``strftime`` format that overrides detection; needed for year-last
         slash dates (``"%d/%m/%Y"`` or ``"%m/%d/%Y"``), which are never guessed
+    money : further columns read as money like ``amount`` (e.g. margin, cost to serve); blanks
+        stay NaN
 
     Returns
     -------
@@ -217,6 +220,11 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
                                     name=loaded.name, column=amount)
     canonical = pd.DataFrame({"customer_id": as_id(frame[customer]), "date": dates, "amount": amounts})
     canonical = canonical.join(frame[list(others)].rename(columns=others))
+    for col in money:
+        if col not in frame.columns:
+            raise InputError(f"{loaded.name}: column {col!r} not found (columns present: {_names(frame)}); "
+                             "fix the column name in data.transactions")
+        canonical[others[col]] = _numbers(frame[col], loaded, col)
     canonical.loc[canonical["customer_id"] == "", "customer_id"] = pd.NA
     names = {"customer_id": customer, "date": date, "amount": amount}
     expect = {"date": "dates (e.g. 2024-03-31)", "amount": "numbers"}
@@ -244,4 +252,87 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
     return canonical
 
 
-__all__ = ["read_survey", "read_transactions"]
+def _numbers(values: pd.Series, loaded: _Loaded, column: str) -> pd.Series:
+    """A money column as float64 (thousands separators, currency marks as for amounts); a value
+    that is no number is an error naming its rows."""
+    parsed, _ = parse_numbers(values, delimiter=loaded.delimiter, where=loaded.rows, name=loaded.name,
+                              column=column)
+    numbers = pd.to_numeric(parsed, errors="coerce").astype("float64")
+    bad = numbers.isna() & values.notna() & (values.astype("string").str.strip() != "")
+    if bad.any():
+        shown = ", ".join(repr(str(v)) for v in values[bad].iloc[:3])
+        raise InputError(f"{loaded.name}: column {column!r} holds values that are no numbers at "
+                         f"{loaded.rows(bad[bad].index)} ({shown}); correct them or leave them blank")
+    return numbers
+
+
+def read_complaints(source, *, account: str, date: str, category: str | None = None,
+                    severity: str | None = None, resolved_days: str | None = None,
+                    table: str | None = None, date_format: str | None = None) -> pd.DataFrame:
+    """Read a complaint log into the canonical columns ``account_id, date`` (+ ``category``,
+    ``severity``, ``resolved_days`` where named; other columns are kept as they are).
+
+    Parameters
+    ----------
+    source : path, ``postgresql://`` URL or DataFrame
+    account, date : the account and complaint-date columns (required)
+    category, severity, resolved_days : optional columns: the root cause, a number where higher
+        is more severe, the days to resolution (blank = still open)
+
+    Returns
+    -------
+    DataFrame, one row per complaint; ``account_id`` as text, ``date`` datetime64, ``severity``
+    and ``resolved_days`` float64.
+
+    Raises
+    ------
+    InputError
+        a missing column, a blank account, unreadable dates, or severities / days that are no
+        numbers (or negative days).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"client": ["A", "B"], "when": ["2024-01-02", "2024-02-03"],
+    ...                     "level": ["1", "3"]})
+    >>> out = read_complaints(log, account="client", date="when", severity="level")
+    >>> out[["account_id", "severity"]].to_dict("list")
+    {'account_id': ['A', 'B'], 'severity': [1.0, 3.0]}
+    """
+    loaded = load_table(source, table=table)
+    frame = loaded.frame
+    wanted = {"account": account, "date": date, "category": category, "severity": severity,
+              "resolved_days": resolved_days}
+    for role, col in wanted.items():
+        if col is not None and col not in frame.columns:
+            raise InputError(f"{loaded.name}: complaint {role} column {col!r} not found (columns present: "
+                             f"{_names(frame)}); fix data.complaints.{role}")
+    ids = as_id(frame[account])
+    blank = ids.isna() | (ids == "")
+    if blank.any():
+        raise InputError(f"{loaded.name}: column {account!r} is blank at {loaded.rows(blank[blank].index)}; "
+                         "every complaint needs its account (fill it in or drop those rows)")
+    dates, _ = parse_dates(frame[date], date_format=date_format, where=loaded.rows, name=loaded.name,
+                           column=date, excel=loaded.kind == "xlsx")
+    if dates.isna().any():
+        missing = dates.isna()
+        raise InputError(f"{loaded.name}: column {date!r} is blank at {loaded.rows(missing[missing].index)}; "
+                         "every complaint needs its date")
+    out = pd.DataFrame({"account_id": ids.astype(str), "date": dates})
+    if category is not None:
+        out["category"] = frame[category].astype("string")
+    for role in ("severity", "resolved_days"):
+        col = wanted[role]
+        if col is not None:
+            out[role] = _numbers(frame[col], loaded, col)
+    if resolved_days is not None and (out["resolved_days"] < 0).any():
+        neg = out["resolved_days"] < 0
+        raise InputError(f"{loaded.name}: column {resolved_days!r} is negative at {loaded.rows(neg[neg].index)}; "
+                         "days to resolution are 0 or more (blank = still open)")
+    rest = [c for c in frame.columns if c not in wanted.values() and c not in out.columns]
+    out = out.join(frame[rest])
+    out.attrs["source"] = {"name": loaded.name, "kind": loaded.kind}
+    out.attrs["columns"] = {k: v for k, v in {"account_id": account, "date": date}.items()}
+    return out
+
+
+__all__ = ["read_complaints", "read_survey", "read_transactions"]
