@@ -124,8 +124,8 @@ def callout(markdown_html: str) -> None:
 
 def in_language(inputs, language: str, *, account_name: str = "account_name"):
     """``inputs`` with data values as a report in ``language`` shows them: every column the
-    codebook translates (``values``, e.g. region, industry, role) in survey, accounts and
-    transactions goes through :meth:`~kamreport.data.schemas.Codebook.translate`, and English
+    codebook translates (``values``, e.g. region, industry, role) in survey, accounts,
+    transactions and complaints goes through :meth:`~kamreport.data.schemas.Codebook.translate`, and English
     reports name accounts by ``<account_name>_en`` where the accounts master has one (proper
     names without a translation stay as they are). Items and Kano answers are left alone.
 
@@ -146,7 +146,7 @@ def in_language(inputs, language: str, *, account_name: str = "account_name"):
     if codebook is not None:
         columns -= set(codebook.items) | set(codebook.kano_columns)
     changes = {}
-    for role in ("survey", "accounts", "transactions"):
+    for role in ("survey", "accounts", "transactions", "complaints"):
         frame = getattr(inputs, role, None)
         if frame is None:
             continue

@@ -39,6 +39,19 @@ def display_name(code: object, language: str, names: Names = None, prefix: str =
     return label(key, language) if key in LABELS else str(code)
 
 
+def codebook_names(codebook, language: str) -> dict[str, str]:
+    """Dimension and item names of a SERVQUAL result from the codebook: each dimension's name and,
+    for each pair, its wording under the perception column (the item a result row names)."""
+    if codebook is None or codebook.servqual is None:
+        return {}
+    names: dict[str, str] = dict(codebook.servqual_labels(language))
+    wording = codebook.servqual_pair_labels(language)
+    for spec in codebook.servqual.dimensions.values():
+        for key, pair in spec.pairs.items():
+            names[pair.perception] = wording.get(key, key)
+    return names
+
+
 def _styled(frame: pd.DataFrame, formats: Mapping[str, str]):
     """A Styler with every cell and header escaped (names come from data)."""
     sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
