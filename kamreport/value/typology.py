@@ -21,6 +21,16 @@ from scipy.optimize import isotonic_regression
 from kamreport.errors import InputError
 from kamreport.value.relationship import _numeric
 
+#: How far a 0-100 score may stray outside 0-100 by floating-point rounding (e.g. 100 + 1.4e-14 from a
+#: weighted mean of top answers); it is clipped, anything further is refused.
+ROUNDING = 1e-9
+
+
+def _score(series, role: str) -> pd.Series:
+    values = _numeric(series, role)
+    near = values.between(-ROUNDING, 100 + ROUNDING)
+    return values.where(~near, values.clip(0.0, 100.0))
+
 #: type -> recommended action code (the words are the report layer's)
 TYPOLOGY_ACTIONS: dict[str, str] = {
     "apostle": "advocate",              # completely satisfied and loyal: references, referrals
@@ -93,8 +103,8 @@ def typology(satisfaction: pd.Series, loyalty: pd.Series, cuts: TypologyCuts = T
     >>> typology(s, l)["type"].tolist()
     ['apostle', 'loyalist', 'mercenary', 'hostage', 'terrorist']
     """
-    sat = _numeric(satisfaction, "typology satisfaction")
-    loy = _numeric(loyalty, "typology loyalty")
+    sat = _score(satisfaction, "typology satisfaction")
+    loy = _score(loyalty, "typology loyalty")
     index = sat.index.append(loy.index.difference(sat.index, sort=False))
     sat, loy = sat.reindex(index), loy.reindex(index)
     bad = [(n, s) for n, s in (("satisfaction", sat), ("loyalty", loy)) if ((s < 0) | (s > 100)).any()]
@@ -287,8 +297,8 @@ def satisfaction_loyalty_curve(satisfaction: pd.Series, loyalty: pd.Series,
     if list(edges) != sorted(set(edges)):
         raise InputError(f"satisfaction_loyalty_curve: bands {tuple(bands)} must increase strictly inside "
                          "(0, 100); fix them")
-    sat = _numeric(satisfaction, "satisfaction_loyalty_curve satisfaction").dropna()
-    measures = {"loyalty": _numeric(loyalty, "satisfaction_loyalty_curve loyalty")}
+    sat = _score(satisfaction, "satisfaction_loyalty_curve satisfaction").dropna()
+    measures = {"loyalty": _score(loyalty, "satisfaction_loyalty_curve loyalty")}
     for name, series in (behaviour or {}).items():
         if name in measures:
             raise InputError(f"satisfaction_loyalty_curve: behaviour measure {name!r} clashes; fix: rename it")

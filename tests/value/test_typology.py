@@ -141,3 +141,16 @@ def test_isotonic_fits_are_monotone_and_keep_the_mean(rows):
     assert (np.diff(filled["loyalty_fit"].to_numpy()) >= -1e-9).all()
     assert (filled["loyalty_fit"] * filled["n"]).sum() == pytest.approx((filled["loyalty"] * filled["n"]).sum())
     assert curve.bands["n"].sum() == len(rows)
+
+
+def test_scores_a_rounding_error_above_100_are_clipped_not_refused():
+    """A PLS index of top answers can come out as 100 + 1.4e-14 (weighted mean in floating point):
+    typology and curve clip such rounding, and still refuse real out-of-range scores."""
+    sat = pd.Series([100 + 1.4e-14, 50.0, 95.0], index=["a", "b", "c"])
+    loy = pd.Series([100 + 2.8e-14, -1e-12, 95.0], index=["a", "b", "c"])
+    types = typology(sat, loy)
+    assert types.loc["a", "satisfaction"] == 100.0 and types.loc["b", "loyalty"] == 0.0
+    assert types.loc["a", "type"] == "apostle"
+    satisfaction_loyalty_curve(sat, loy)
+    with pytest.raises(InputError, match="outside 0-100"):
+        typology(sat + 0.01, loy)
