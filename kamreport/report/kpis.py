@@ -66,6 +66,22 @@ def kpi_tiles_html(kpis, language: str) -> str:
     return '<div class="kam-kpis">' + "".join(tiles) + "</div>"
 
 
+def kpi_frame(kpis, language: str) -> pd.DataFrame:
+    """The KPI values behind the tiles as one row per KPI: the period, the previous period and
+    both values, the change and the relative change (shares as fractions), for the workbook."""
+    t = kpis.table
+    frame = pd.DataFrame({
+        label("kpi_col_period", language): str(kpis.period),
+        label("kpi_col_current", language): t["current"],
+        label("kpi_col_previous_period", language): str(kpis.previous_period),
+        label("kpi_col_previous", language): t["previous"],
+        label("kpi_col_change", language): t["change"],
+        label("kpi_col_relative_change", language): t["relative_change"],
+    })
+    frame.index = pd.Index([label(f"kpi_{code}", language) for code in t.index], name=label("kpi_col_kpi", language))
+    return frame
+
+
 def kpi_note(kpis, language: str) -> str:
     """The section note: the periods compared and what each KPI means."""
     return label("kpi_section_note", language, period=str(kpis.period), previous=str(kpis.previous_period))
@@ -126,6 +142,19 @@ def root_cause_chart(shares: pd.DataFrame, language: str, *, names: dict[str, st
         takeaway = (label("kpi_root_cause_takeaway", language, category=str(names.get(top.index[0], top.index[0])),
                           share=float(top["share"].iloc[0])) if len(top) else "")
         return finish(fig, ax, label("kpi_root_cause_title", language), takeaway)
+
+
+def severity_table(severity: pd.DataFrame, language: str):
+    """Complaints per severity (1 minor, 2 major, 3 critical): count, share and, where the log
+    has resolution times, the mean days to resolution; ``severity`` is
+    :func:`kamreport.value.complaints.severity_distribution`."""
+    heads = {"complaints": label("kpi_sev_complaints", language), "share": label("kpi_sev_share", language),
+             "mean_resolved_days": label("kpi_sev_days", language)}
+    frame = severity[[c for c in heads if c in severity.columns]].rename(columns=heads)
+    frame.index = pd.Index([label(f"kpi_sev_{name}", language) for name in severity["name"]],
+                           name=label("kpi_sev_severity", language))
+    formats = {heads["complaints"]: "{:,.0f}", heads["share"]: "{:.1%}", heads["mean_resolved_days"]: "{:.1f}"}
+    return frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–")
 
 
 def rules_table(rules: pd.DataFrame, language: str, *, names: dict[str, str] | None = None, n: int = 10):

@@ -213,6 +213,12 @@ def table(frame, name: str | None = None) -> None:
         display(_Table(frame._repr_html_(), table_bundle(frame, name)))
 
 
+def workbook_table(frame, name: str) -> None:
+    """A table for the workbook (xlsx) only, not shown in HTML or PDF: e.g. the numbers behind
+    KPI tiles, one row per KPI with its period, so a monthly batch's workbooks can be trended."""
+    display({"text/html": "", TABLE_MIME: table_bundle(frame, name)}, raw=True)   # HTML: nothing
+
+
 def show(fig: plt.Figure, *, dpi: int = 150) -> None:
     """Display a chart as a crisp PNG (its display width in CSS pixels) and release it.
 

@@ -75,3 +75,24 @@ def test_charts_and_rules_table(tx, complaints, language):
     assert label("kpi_rule_lift", language) in html
     assert page.rules_empty_text(rules, language) is None
     assert page.rules_empty_text(rules.iloc[:0], language) == label("kpi_rules_none", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kpi_frame_holds_the_tiles_numbers_for_the_workbook(tx, complaints, language):
+    """One row per KPI with both periods: what a monthly batch appends to trend the KPIs."""
+    k = retention_kpis(tx, product_line="product_line", complaints=complaints, freq="M", as_of="2024-03-31")
+    frame = page.kpi_frame(k, language)
+    assert len(frame) == len(k.table)
+    row = frame.loc[label("kpi_retention_rate", language)]
+    assert row[label("kpi_col_period", language)] == "2024-03"
+    assert row[label("kpi_col_previous_period", language)] == "2024-02"
+    assert row[label("kpi_col_current", language)] == pytest.approx(0.5)
+    assert row[label("kpi_col_change", language)] == pytest.approx(0.5 - 2 / 3)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_severity_table_names_levels_and_shares(complaints, language):
+    from kamreport.value.complaints import severity_distribution
+
+    page_html = page.severity_table(severity_distribution(complaints), language).to_html()
+    assert label("kpi_sev_critical", language) in page_html and "33.3%" in page_html and "66.7%" in page_html
