@@ -100,7 +100,7 @@ class ComplaintsSource(_Strict):
     account: str = "account_id"          # the account column (same ids as data.account_key)
     date: str = "date"
     category: str | None = "category"    # root cause / complaint category
-    severity: str | None = "severity"    # a number, higher = more severe (e.g. 1-3)
+    severity: str | None = "severity"    # 1 minor, 2 major, 3 critical
     resolved_days: str | None = None     # days to resolution (blank = still open)
     date_format: str | None = None
     table: str | None = None

@@ -185,6 +185,8 @@ def test_complaints_and_profit_columns_load_under_the_users_names(tmp_path, monk
                                                   r"complaint needs its account"),
     (lambda f: f.assign(level=["1", "high", "2"]), r"complaints.csv: column 'level' holds values that are no "
                                                    r"numbers at line 3 \('high'\)"),
+    (lambda f: f.assign(level=[1, 5, 2]), r"complaints.csv: column 'level' is not 1, 2 or 3 at line 3 \('5'\); "
+                                         r"map the levels to 1 minor, 2 major, 3 critical"),
     (lambda f: f.assign(when=["2024-01-05", "", "2024-03-01"]), r"complaints.csv: column 'when' is blank at "
                                                                 r"line 3"),
 ])

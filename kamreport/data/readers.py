@@ -276,8 +276,8 @@ def read_complaints(source, *, account: str, date: str, category: str | None = N
     ----------
     source : path, ``postgresql://`` URL or DataFrame
     account, date : the account and complaint-date columns (required)
-    category, severity, resolved_days : optional columns: the root cause, a number where higher
-        is more severe, the days to resolution (blank = still open)
+    category, severity, resolved_days : optional columns: the root cause, the severity as 1
+        minor, 2 major, 3 critical (blank = unknown), the days to resolution (blank = still open)
 
     Returns
     -------
@@ -305,7 +305,8 @@ def read_complaints(source, *, account: str, date: str, category: str | None = N
     for role, col in wanted.items():
         if col is not None and col not in frame.columns:
             raise InputError(f"{loaded.name}: complaint {role} column {col!r} not found (columns present: "
-                             f"{_names(frame)}); fix data.complaints.{role}")
+                             f"{_names(frame)}); fix data.complaints.{role}"
+                             + ("" if role in ("account", "date") else " (null when the log has none)"))
     ids = as_id(frame[account])
     blank = ids.isna() | (ids == "")
     if blank.any():
@@ -324,6 +325,13 @@ def read_complaints(source, *, account: str, date: str, category: str | None = N
         col = wanted[role]
         if col is not None:
             out[role] = _numbers(frame[col], loaded, col)
+    if severity is not None:   # the complaint KPIs read 1 minor, 2 major, 3 critical
+        odd = out["severity"].notna() & ~out["severity"].isin([1.0, 2.0, 3.0])
+        if odd.any():
+            shown = ", ".join(repr(str(v)) for v in frame.loc[odd[odd].index[:3], severity])
+            raise InputError(f"{loaded.name}: column {severity!r} is not 1, 2 or 3 at {loaded.rows(odd[odd].index)} "
+                             f"({shown}); map the levels to 1 minor, 2 major, 3 critical, or drop "
+                             "data.complaints.severity")
     if resolved_days is not None and (out["resolved_days"] < 0).any():
         neg = out["resolved_days"] < 0
         raise InputError(f"{loaded.name}: column {resolved_days!r} is negative at {loaded.rows(neg[neg].index)}; "
