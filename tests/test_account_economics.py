@@ -137,3 +137,17 @@ def test_remote_transactions_skip_order_line_parts(demo):
     kpis = analyse_kpis(Remote())
     assert kpis.kpis is None and "engine" in kpis.skipped["kpis"]
     assert isinstance(eco.break_even, pd.DataFrame)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_summary_sentences_carry_the_parts_numbers(demo, language):
+    from kamreport.report.review import more_summary
+
+    eco, kpis, service = demo["economics"], demo["kpis"], demo["service"]
+    text = more_summary(eco, kpis, service, language, "CNY")
+    assert f"{eco.trap.share_trapped:.0%}" in text and str(eco.whale.n_loss_making) in text
+    assert f"{kpis.kpis.table.loc['retention_rate', 'current']:.1%}" in text
+    assert f"{kpis.root_causes['share'].iloc[0]:.0%}" in text
+    gap = service.servqual.dimensions.set_index("dimension").loc[service.servqual.worst_dimension, "gap"]
+    assert f"{gap:+.2f}" in text
+    assert more_summary(None, None, None, language, "CNY") == ""

@@ -639,6 +639,18 @@ REVIEW_LABELS: dict[str, dict[str, str]] = {
         "en": "{n_accounts} accounts reviewed. {n_true} are truly loyal (high attitude and behaviour) and bring "
               "{true_revenue:.0%} of revenue; {n_at_risk} high-value accounts are less satisfied than the rest "
               "(at risk), with {at_risk_value} at stake; {n_decline} accounts are in decline."},
+    "summary_trap": {"zh": "{n_satisfied} 个满意客户中 {share:.0%} 不忠诚或正在流失（满意陷阱）。",
+                     "en": "{share:.0%} of the {n_satisfied} satisfied accounts are not loyal or are defecting "
+                           "(the satisfaction trap)."},
+    "summary_loss": {"zh": "{n_loss} 个客户亏损，合计 {loss}；盈利客户创造的利润达总利润的 {peak:.0%}。",
+                     "en": "{n_loss} accounts lose money, {loss} in all; the profitable ones make {peak:.0%} of "
+                           "total profit."},
+    "summary_retention": {"zh": "{period} 客户保持率 {rate:.1%}（较上期 {change:+.1f} 个百分点）。",
+                          "en": "Retention in {period}: {rate:.1%} ({change:+.1f} points on the period before)."},
+    "summary_cause": {"zh": "最多的投诉原因是“{cause}”（{share:.0%}）。",
+                      "en": "The largest complaint cause is {cause} ({share:.0%})."},
+    "summary_servqual": {"zh": "服务质量差距最大的维度是{dimension}（{gap:+.2f}）。",
+                         "en": "The widest service-quality gap is in {dimension} ({gap:+.2f})."},
     "loyalty_section": {"zh": "客户忠诚类型（Dick & Basu 忠诚矩阵）", "en": "Loyalty types (Dick & Basu loyalty matrix)"},
     "loyalty_section_note": {
         "zh": "态度忠诚：受访者忠诚构念得分（0–100）的客户均值；行为忠诚：复购比例、近期活跃期占比与 P(存活) 的均值。"

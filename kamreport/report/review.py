@@ -50,6 +50,36 @@ def summary_text(review, value, language: str, currency: str) -> str:
     )
 
 
+def more_summary(economics, kpis, service, language: str, currency: str, names: dict[str, str] | None = None) -> str:
+    """The executive summary's second half: one sentence per part that ran (the satisfaction trap,
+    loss-making accounts, retention against the previous period, the largest complaint cause,
+    the widest SERVQUAL gap), each number taken from its result object; "" when none ran."""
+    parts = []
+    trap = economics.trap if economics is not None else None
+    if trap is not None and trap.n_satisfied:
+        parts.append(label("summary_trap", language, n_satisfied=trap.n_satisfied, share=float(trap.share_trapped)))
+    whale = economics.whale if economics is not None else None
+    if whale is not None:
+        parts.append(label("summary_loss", language, n_loss=whale.n_loss_making,
+                           loss=_money(abs(whale.loss), currency, language), peak=float(whale.peak_share)))
+    table = kpis.kpis.table if kpis is not None and kpis.kpis is not None else None
+    if table is not None and "retention_rate" in table.index and np.isfinite(table.loc["retention_rate", "change"]):
+        row = table.loc["retention_rate"]
+        parts.append(label("summary_retention", language, period=str(kpis.kpis.period), rate=float(row["current"]),
+                           change=float(row["change"]) * 100))
+    causes = kpis.root_causes if kpis is not None else None
+    if causes is not None and len(causes):
+        parts.append(label("summary_cause", language, cause=html.escape(str(causes.index[0])),
+                           share=float(causes["share"].iloc[0])))
+    sq = service.servqual if service is not None else None
+    if sq is not None and sq.worst_dimension is not None:
+        dims = sq.dimensions.set_index("dimension")
+        name = (names or {}).get(sq.worst_dimension) or code_label(sq.worst_dimension, language)
+        parts.append(label("summary_servqual", language, dimension=html.escape(str(name)),
+                           gap=float(dims.loc[sq.worst_dimension, "gap"])))
+    return " ".join(parts)
+
+
 def loyalty_chart(inputs: pd.DataFrame, classes: pd.Series, language: str, *, ax: plt.Axes | None = None) -> plt.Figure:
     """Attitudinal (x) against behavioural (y) loyalty per account, coloured by class, with the cuts."""
     with report_style():
