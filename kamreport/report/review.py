@@ -50,6 +50,17 @@ def summary_text(review, value, language: str, currency: str) -> str:
     )
 
 
+def left_out_html(language: str, **parts) -> str:
+    """The optional parts this report leaves out and why, as one list (""), e.g.
+    ``left_out_html("en", servqual=service, rules=kpis)``: each keyword names a part of a result's
+    ``skipped`` reasons (the part's title is the label ``left_out_<name>``)."""
+    rows = [f"<li>{html.escape(label(f'left_out_{name}', language))}: {html.escape(result.skipped[name])}</li>"
+            for name, result in parts.items() if result is not None and name in result.skipped]
+    if not rows:
+        return ""
+    return f"<p>{html.escape(label('left_out_title', language))}</p><ul>{''.join(rows)}</ul>"
+
+
 def more_summary(economics, kpis, service, language: str, currency: str, names: dict[str, str] | None = None) -> str:
     """The executive summary's second half: one sentence per part that ran (the satisfaction trap,
     loss-making accounts, retention against the previous period, the largest complaint cause,
@@ -226,7 +237,8 @@ def cards_html(cards: pd.DataFrame, language: str, currency: str, names: dict[st
         title = str(account)
         if account_names is not None and account in account_names.index and pd.notna(account_names[account]):
             title = f"{account_names[account]} · {account}"
-        must = [kano_names.get(a, a) for a in (row["must_be"] or ())]
+        listed = row["must_be"]   # a tuple of attributes; NaN/None where the survey has no Kano pairs
+        must = [kano_names.get(a, a) for a in listed] if isinstance(listed, (list, tuple)) else []
         lines = [
             label("card_satisfaction", language, value=num(row["satisfaction"], ".1f"),
                                                         tier_mean=num(row["satisfaction_tier_mean"], ".1f"),
