@@ -60,9 +60,10 @@ IRREALIS_ZH = ("希望", "建议", "请", "如果", "若是", "要是", "期待"
 #: negators beyond HowNet's ``deny`` list: jieba keeps these compounds whole
 NEGATORS_ZH = ("不太", "不够", "不大", "不怎么", "没什么", "并不", "并非", "从不", "从未", "从没", "毫不",
                "绝不", "决不", "不算", "尚未", "未能", "不再", "没能", "别再")
-#: jieba part-of-speech tags of function words: prepositions, conjunctions, pronouns, particles,
-#: adverbs, numerals, measure words, locatives, punctuation (对 "towards" is not 对 "correct")
-FUNCTION_POS = ("p", "c", "r", "u", "d", "m", "q", "f", "x")
+#: jieba tags without sentiment: closed classes (prepositions, conjunctions, pronouns, particles;
+#: never split either: 不过 "but" is not 不 + 过), adverbs, numerals, measure words, locatives, punctuation
+CLOSED_POS = ("p", "c", "r", "u")
+FUNCTION_POS = (*CLOSED_POS, "d", "m", "q", "f", "x")
 #: jieba tags of the words top_terms counts: nouns, verbs, adjectives, idioms, abbreviations, Latin words
 CONTENT_POS = ("n", "v", "a", "l", "i", "j", "eng")
 STOPWORDS = frozenset("我们 你们 他们 它们 我司 贵司 公司 这个 那个 这些 那些 一些 一个 以及 还是 就是 但是 不过 可是 虽然 因为 所以 如果 而且 并且 或者 "
@@ -128,11 +129,13 @@ def _vader():
 
 
 def _polarity(token: str, lex, flag: str = "") -> tuple[float, str]:
-    """(±1 for a lexicon word, else 0) and the prefix of an out-of-lexicon compound (很差 -> 很);
-    function words (by their jieba part of speech) carry no sentiment."""
-    if token in lex["deny"] or flag.startswith(FUNCTION_POS):
+    """(±1 for a lexicon word, else 0) and the prefix of a compound (很差 -> 很, 不好 -> 不); a whole
+    word tagged as a function word (对 "towards", not 对 "correct") carries no sentiment."""
+    if token in lex["deny"]:
         return 0.0, ""
-    for head, rest in [("", token), *((token[:k], token[k:]) for k in range(1, len(token)))]:
+    whole = [] if flag.startswith(FUNCTION_POS) else [("", token)]
+    split = [] if flag.startswith(CLOSED_POS) else [(token[:k], token[k:]) for k in range(1, len(token))]
+    for head, rest in [*whole, *split]:
         if (not head or head in lex["shift"]) and (rest in lex["pos"] or rest in lex["neg"]):
             return (1.0 if rest in lex["pos"] else -1.0), head
     return 0.0, ""
@@ -156,8 +159,9 @@ def _clause_mass(tagged: list[tuple[str, str]], lex) -> tuple[float, float]:
     return pos, neg
 
 
-def _zh_mass(text: str) -> tuple[float, float]:
-    """Weighted positive and negative mass (P, N) of a Chinese comment, clause by clause."""
+def _score_zh(text: str) -> float:
+    """Positive and negative mass P, N of a Chinese comment, clause by clause; x = P - N normalised
+    as VADER's compound, x / sqrt(x² + 15), in (-1, 1)."""
     lex, tokenizer = _hownet(), _tagger()
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     turn = next((k for k, c in enumerate(clauses) if c.startswith(CONTRAST_ZH)), None)
@@ -168,14 +172,7 @@ def _zh_mass(text: str) -> tuple[float, float]:
         weight = 0.5 if clause.startswith(CONCESSIVE_ZH) else 1.0 if turn is None else 0.5 if k < turn else 1.5
         p, n = _clause_mass([(t.word, t.flag) for t in tokenizer.lcut(clause)], lex)
         pos, neg = pos + weight * p, neg + weight * n
-    return pos, neg
-
-
-def _score_zh(text: str) -> float:
-    """VADER's normalisation of the net mass: x / sqrt(x² + 15), x = P - N, in (-1, 1)."""
-    pos, neg = _zh_mass(text)
-    net = pos - neg
-    return net / math.sqrt(net * net + ALPHA)
+    return (pos - neg) / math.sqrt((pos - neg) ** 2 + ALPHA)
 
 
 def _label(score: float) -> str:
