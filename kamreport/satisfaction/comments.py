@@ -50,6 +50,8 @@ LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 #: |score| below this is neutral, in both languages (VADER's standard cut)
 NEUTRAL_BAND = 0.05
 METHODS = {"zh": "hownet-rules", "en": "vader"}
+#: language -> (accuracy, macro-F1) measured on tests/reference/comments_labelled_<language>.csv (n = 65)
+MEASURED_ACCURACY = {"zh": (0.800, 0.756), "en": (0.585, 0.531)}
 N_SCALAR, B_INCR, ALPHA = -0.74, 0.293, 15.0   # VADER's negation factor, booster step, normalisation
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 _CLAUSE = re.compile(r"[，,。.；;：:！!？?、\n\r]+")
@@ -310,8 +312,8 @@ def comment_terms(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if len(w) >= 2 and w not in STOPWORDS))
 
 
-def top_terms(comments: pd.Series, groups: pd.Series, *, n: int = 10, min_count: int = 5,
-              by: str = "lift") -> pd.DataFrame:
+def top_terms(comments: pd.Series, groups: pd.Series, *, n: int = 10, min_count: int = 5, by: str = "lift",
+              language: str | None = None) -> pd.DataFrame:
     """The terms that characterise each group's comments (e.g. per satisfaction band).
 
     Parameters
@@ -320,6 +322,7 @@ def top_terms(comments: pd.Series, groups: pd.Series, *, n: int = 10, min_count:
     groups : Series, respondent -> group (categorical order kept, else sorted); no group: left out.
     n : terms kept per group; min_count : least number of the group's comments holding a term.
     by : "lift" (over-represented first) or "count" (most frequent first); ties by the other, then term.
+    language : "zh" or "en" to count only the comments in that language (None: all).
 
     Returns
     -------
@@ -336,9 +339,9 @@ def top_terms(comments: pd.Series, groups: pd.Series, *, n: int = 10, min_count:
     if by not in ("lift", "count"):
         raise InputError(f"top_terms: by={by!r}; fix: use 'lift' or 'count'")
     group = groups.reindex(comments.index)
-    language = comments.astype("object").where(comments.notna(), None).map(comment_language)
-    keep = (language.notna() & group.notna()).to_numpy()
-    terms = [comment_terms(str(t), lang) for t, lang in zip(comments[keep], language[keep])]
+    lang_of = comments.astype("object").where(comments.notna(), None).map(comment_language)
+    keep = (lang_of.notna() & group.notna() & (lang_of == language if language else True)).to_numpy()
+    terms = [comment_terms(str(t), lang) for t, lang in zip(comments[keep], lang_of[keep])]
     kept_groups = group[keep].to_numpy()
     overall = Counter(w for ws in terms for w in ws)
     order = (list(groups.cat.categories) if isinstance(groups.dtype, pd.CategoricalDtype)

@@ -52,6 +52,7 @@ def labelled(language: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("language", "accuracy", "macro_f1"), [("zh", 0.800, 0.756), ("en", 0.585, 0.531)])
 def test_accuracy_on_labelled_sample(language, accuracy, macro_f1):
+    assert cm.MEASURED_ACCURACY[language] == (accuracy, macro_f1)  # what the reports' method note says
     sample = labelled(language)
     result = cm.sentiment_accuracy(sample["text"], sample["label"])
     assert result.n == 65
@@ -263,6 +264,9 @@ def test_top_terms_by_hand():
     assert {"the", "is", "很"}.isdisjoint(out["term"])  # stopwords and one-character words dropped
     assert out["group"].tolist()[0] == "high"  # sorted group order without a categorical
     assert cm.top_terms(comments, bands, min_count=3).empty
+    english = cm.top_terms(comments, bands, min_count=1, language="en")
+    assert english["term"].tolist() == ["portal", "slow"] and set(english["lift"]) == {1.0}
+    assert not cm.top_terms(comments, bands, min_count=1, language="zh")["term"].isin(["portal"]).any()
 
 
 def _scored_for_review():
