@@ -304,7 +304,10 @@ def remote_clv(tx: Any, *, customer: str = "customer_id", date: str = "date", am
     bg = fit_bgnbd_patterns(patterns)
     with engine_transactions(tx, **kw) as src:
         rows = _customers(src, obs, order_id, returns)
-        spend = src.run(rows.filter(rows.x > 0).select("x", "repeat_value"))
+        spend = src.run(rows.filter(rows.x > 0).select("c", "x", "repeat_value"))
+    # in customer order, as customer_summary's rows: the fit's start (the mean spend) and its
+    # summation order then match, and so does the optimum (else it moves within tol, ~1e-7)
+    spend = spend.sort_values("c", kind="stable")
     x = spend["x"].astype("int64")
     repeaters = pd.DataFrame({"frequency": x, "monetary_value": spend["repeat_value"].astype("float64") / x})
     gg, error = None, None
