@@ -300,14 +300,12 @@ def test_params_engine_spark_reads_a_table_name(spark: SparkSession, demo_folder
 # --- notebook 03 on Spark: lifecycle inputs aggregated in the engine ------------------------------
 
 
-def lifecycle_parts(tx, **kw) -> dict[str, pd.DataFrame | pd.Series]:
+def lifecycle_parts(tx, as_of: str, at: tuple[str, str], **columns) -> dict[str, pd.DataFrame | pd.Series]:
     """Everything the account review reads from order lines, for one source (frame or table)."""
-    return {"windows": purchase_windows(tx, **kw), "stages": lifecycle_stage(tx, **kw),
-            "stages_30d": lifecycle_stage(tx, **kw, as_of="2025-03-31" if kw else "1997-12-31", window=30,
+    return {"windows": purchase_windows(tx, **columns), "stages": lifecycle_stage(tx, **columns),
+            "stages_30d": lifecycle_stage(tx, **columns, as_of=as_of, window=30,
                                           thresholds=LifecycleThresholds(n_windows=6)),
-            "active": active_period_share(tx, **kw),
-            "transitions": stage_transitions(tx, **kw, at=("2025-01-01", "2025-12-01") if kw
-                                             else ("1997-06-30", "1998-03-31"))}
+            "active": active_period_share(tx, **columns), "transitions": stage_transitions(tx, **columns, at=at)}
 
 
 @pytest.mark.parametrize("data", ["demo edge rows", "cdnow"])
@@ -317,9 +315,10 @@ def test_lifecycle_in_spark_equals_pandas(demo_spark: ir.Table, demo_tx: pd.Data
     and transitions computed by Spark equal the pandas ones, on the demo with returns, $0 orders,
     duplicates and nulls, and on CDNOW (FHL 2005 sample): counts exact, values to 1e-12."""
     if data == "cdnow":
-        on_spark, local = lifecycle_parts(cdnow_spark), lifecycle_parts(cdnow)
+        kw = dict(as_of="1997-12-31", at=("1997-06-30", "1998-03-31"))
+        on_spark, local = lifecycle_parts(cdnow_spark, **kw), lifecycle_parts(cdnow, **kw)
     else:
-        kw = dict(customer="account_id", date="order_date")
+        kw = dict(as_of="2025-03-31", at=("2025-01-01", "2025-12-01"), customer="account_id", date="order_date")
         on_spark, local = lifecycle_parts(demo_spark, **kw), lifecycle_parts(demo_tx, **kw)
     for name, frame in local.items():
         check = pd.testing.assert_series_equal if isinstance(frame, pd.Series) else pd.testing.assert_frame_equal
