@@ -263,8 +263,8 @@ def remote_clv(tx: Any, *, customer: str = "customer_id", date: str = "date", am
     """CLV and P(alive) for more customers than fit in memory: the summary stays in the engine.
 
     BG/NBD is fitted on the ``(x, t_x, T)`` pattern counts collapsed in the engine
-    (:func:`customer_patterns`), Gamma-Gamma on the repeat customers' ``(x, m)`` (an id and two numbers a
-    repeat customer); :meth:`RemoteClv.scores` then streams the customers and scores them in
+    (:func:`customer_patterns`), Gamma-Gamma on the repeat customers' ``(x, m)`` (an id and two
+    numbers a repeat customer); :meth:`RemoteClv.scores` then streams the customers and scores them in
     batches. The fits equal :func:`fit_bgnbd` / :func:`fit_gamma_gamma` on the full
     :func:`customer_summary`, and the concatenated scores equal :func:`clv` on it.
 
