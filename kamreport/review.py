@@ -23,7 +23,7 @@ from kamreport.satisfaction.index import respondent_index
 from kamreport.satisfaction.pls import fit_pls
 from kamreport.satisfaction.spec import ModelSpec
 from kamreport.value import kano
-from kamreport.value.analysis import ValueAnalysis
+from kamreport.value.analysis import RemoteTransactions, ValueAnalysis
 from kamreport.value.cards import account_cards
 from kamreport.value.keyaccount import key_account_score, tier_relationship_levels, weight_sensitivity
 from kamreport.value.lifecycle import LifecycleThresholds, active_period_share, lifecycle_stage, stage_transitions
@@ -59,8 +59,12 @@ class AccountReview:
     respondent_scores: pd.DataFrame | None = None   # respondent x construct, 0-100 (survey's index)
 
 
+def _unchanged(per_account: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    return per_account
+
+
 def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spec: ModelSpec | None,
-                     value: ValueAnalysis, transactions: pd.DataFrame, *, accounts: pd.DataFrame | None = None,
+                     value: ValueAnalysis, transactions: pd.DataFrame | RemoteTransactions, *, accounts: pd.DataFrame | None = None,
                      account_key: str = "account_id", satisfaction: str = "Satisfaction",
                      loyalty: str = "Loyalty", drivers: tuple[str, ...] | None = None,
                      key_weights: Mapping[str, float] | None = None,
@@ -75,7 +79,10 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
     survey, codebook, spec : the validated survey, its codebook and the satisfaction model
         (None: the survey-based parts are skipped)
     value : :func:`kamreport.value.analysis.analyse_value` of the same accounts' transactions
-    transactions : canonical transactions (``customer_id``, ``date``, ``amount``)
+    transactions : canonical transactions (``customer_id``, ``date``, ``amount``), or
+        :class:`~kamreport.value.analysis.RemoteTransactions` (``engine: spark``): the lifecycle
+        stages, transitions and active-window shares are then aggregated in the engine and only
+        per-account rows come back
     accounts : the account master (key-account criteria, margin), optional
     account_key : the survey's and the master's account column
     satisfaction, loyalty : the constructs read as satisfaction and attitudinal loyalty
@@ -89,10 +96,13 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
     """
     skipped: dict[str, str] = {}
     tiers = value.tiers.rename(None)   # ordered categories, top tier first
-    lifecycle = lifecycle_stage(transactions, window=window, thresholds=thresholds)
-    end = pd.Timestamp(transactions["date"].max()).normalize()
+    remote = isinstance(transactions, RemoteTransactions)   # aggregated in the engine, per account back
+    orders = transactions.table if remote else transactions
+    ids = transactions.renamed if remote else _unchanged
+    end = transactions.last_date() if remote else pd.Timestamp(transactions["date"].max()).normalize()
+    lifecycle = ids(lifecycle_stage(orders, window=window, thresholds=thresholds))
     try:
-        transitions = stage_transitions(transactions, window=window, thresholds=thresholds,
+        transitions = stage_transitions(orders, window=window, thresholds=thresholds,
                                         at=(end - pd.Timedelta(days=182), end))
     except KamreportError as exc:
         transitions, skipped["transitions"] = None, str(exc)
@@ -121,7 +131,7 @@ def analyse_accounts(survey: pd.DataFrame | None, codebook: Codebook | None, spe
             skipped["satisfaction"] = f"the model has no construct {satisfaction!r}"
         if loyalty in respondent.columns:
             attitude = attitudinal_loyalty(respondent, accounts_of, construct=loyalty)
-            behaviour = behavioural_loyalty(value.summary, active_share=active_period_share(transactions),
+            behaviour = behavioural_loyalty(value.summary, active_share=ids(active_period_share(orders)),
                                             p_alive=value.values["p_alive"])
             loyalty_inputs = attitude[["attitude"]].join(behaviour[["behaviour"]], how="outer")
             loyal = loyalty_matrix(attitude["attitude"], behaviour["behaviour"])

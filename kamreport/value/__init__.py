@@ -25,6 +25,13 @@ _API = {
     "GammaGammaFit": "gammagamma",
     "clv": "lifetime",
     "holdout_table": "lifetime",
+    # more customers than memory: patterns collapsed in the engine, scores streamed (issue 15)
+    "customer_patterns": "scoring",
+    "fit_bgnbd_patterns": "scoring",
+    "customer_batches": "scoring",
+    "score_chunks": "scoring",
+    "remote_clv": "scoring",
+    "RemoteClv": "scoring",
     # account review: loyalty, satisfaction x value, lifecycle, key accounts, cards
     "loyalty_matrix": "relationship",
     "attitudinal_loyalty": "relationship",
@@ -37,6 +44,7 @@ _API = {
     "driver_gaps": "satisfaction_grid",
     "at_risk_list": "satisfaction_grid",
     "lifecycle_stage": "lifecycle",
+    "purchase_windows": "lifecycle",
     "active_period_share": "lifecycle",
     "stage_transitions": "lifecycle",
     "LifecycleThresholds": "lifecycle",

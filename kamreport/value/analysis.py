@@ -37,15 +37,26 @@ class RemoteTransactions:
     name: str
     rename: Callable[[Any], str] | None = None
 
+    @property
+    def columns(self) -> list[str]:
+        """The canonical columns the analyses read (the table's other columns stay in the engine,
+        for ``filter``); none of them holds values that a report translates."""
+        return [c for c in ("customer_id", "date", "amount", "order_id") if c in self.table.columns]
+
+    def renamed(self, per_customer: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+        """Per-customer rows back from the engine with their ids renamed (pseudonyms) and sorted
+        by the ids they show, as the in-process results are; ``attrs`` kept."""
+        if self.rename is None:
+            return per_customer
+        attrs = dict(per_customer.attrs)
+        out = per_customer.set_axis(pd.Index([self.rename(v) for v in per_customer.index],
+                                             name=per_customer.index.name)).sort_index()
+        out.attrs = attrs
+        return out
+
     def summary(self, **options: Any) -> pd.DataFrame:
         """:func:`customer_summary` computed in the engine, ids renamed on the per-customer rows."""
-        out = customer_summary(self.table, **options)
-        if self.rename is not None:
-            attrs = out.attrs
-            out.index = pd.Index([self.rename(v) for v in out.index], name=out.index.name)
-            out = out.sort_index()   # sorted by the ids it shows, as customer_summary sorts
-            out.attrs = attrs
-        return out
+        return self.renamed(customer_summary(self.table, **options))
 
     def last_date(self) -> pd.Timestamp:
         """The last transaction date, one scalar from the engine."""

@@ -30,6 +30,7 @@ from kamreport.value.patterns import (
     broadcast_history,
     collapse,
     label,
+    offending_rows,
     validate_summary,
 )
 
@@ -153,6 +154,21 @@ def _increment(params: dict[str, float], t: np.ndarray, x: np.ndarray, big_t: np
     return out
 
 
+def _row_weights(weights: ArrayLike | None, summary: pd.DataFrame) -> np.ndarray:
+    """The customers each summary row stands for: 1 each, or ``weights`` checked."""
+    if weights is None:
+        return np.ones(len(summary))
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (len(summary),):
+        raise InputError(f"fit_bgnbd: weights has shape {w.shape}, not one per summary row ({len(summary)}); "
+                         "pass the n_customers column of the patterns")
+    bad = ~np.isfinite(w) | (w < 0) | (w != np.floor(w))
+    if bad.any():
+        raise InputError(f"fit_bgnbd: weights are not whole numbers >= 0 in {int(bad.sum())} rows "
+                         f"({offending_rows(summary.index, bad)}); they count customers")
+    return w
+
+
 @dataclass(frozen=True, eq=False)
 class BgNbdFit(FitResult):
     """A fitted BG/NBD model.
@@ -245,6 +261,7 @@ def fit_bgnbd(
     initial: dict[str, float] | None = None,
     tol: float = 1e-8,
     max_iter: int = 1000,
+    weights: ArrayLike | None = None,
 ) -> BgNbdFit:
     """Fit the BG/NBD model by maximum likelihood.
 
@@ -266,6 +283,10 @@ def fit_bgnbd(
         Largest absolute gradient of the mean negative log-likelihood in the log-parameters.
     max_iter : int, default 1000
         Cap on optimizer iterations.
+    weights : array-like, optional
+        How many customers each row stands for (e.g. the ``n_customers`` of pattern counts
+        collapsed in the engine, :func:`kamreport.value.scoring.customer_patterns`): whole
+        numbers >= 0, one per row; default 1 each. ``n_customers`` is then their sum.
 
     Returns
     -------
@@ -303,13 +324,15 @@ def fit_bgnbd(
     check_options(penalizer, tol, max_iter, model="fit_bgnbd")
     cols = validate_summary(summary, ("frequency", "recency", "T"), model="fit_bgnbd")
     x, tx, big_t = cols["frequency"], cols["recency"], cols["T"]
-    if not (x > 0).any():
+    counts = _row_weights(weights, summary)
+    if not (x[counts > 0] > 0).any():
         raise InputError(
-            f"fit_bgnbd: all {x.size} customers have frequency 0, so purchase and dropout rates "
+            f"fit_bgnbd: all {int(counts.sum())} customers have frequency 0, so purchase and dropout rates "
             "cannot be told apart; use a longer observation period or more customers"
         )
     scale = float(big_t.max()) if big_t.max() > 0 else 1.0
-    (ux, utx, ut), weights = collapse(x, tx, big_t)
+    (ux, utx, ut), n_of, codes = collapse(x, tx, big_t, return_inverse=True)
+    weights = n_of if weights is None else np.bincount(codes, weights=counts, minlength=n_of.size)
     theta0 = start_values(initial, PARAMS, (1.0, scale, 1.0, 1.0), model="fit_bgnbd")
     theta0[1] /= scale
     res = maximize(
@@ -326,7 +349,7 @@ def fit_bgnbd(
         std_errors=dict(zip(PARAMS, map(float, np.sqrt(np.diag(cov))), strict=True)),
         covariance=pd.DataFrame(cov, index=list(PARAMS), columns=list(PARAMS)),
         log_likelihood=ll,
-        n_customers=int(x.size),
+        n_customers=int(counts.sum()),
         n_patterns=int(ux.size),
         converged=True,
         iterations=res.iterations,

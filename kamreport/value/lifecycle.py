@@ -4,11 +4,17 @@ The method texts divide a relationship into 考察期 exploration (探索和试�
 (快速发展), 稳定期 maturity (关系发展的最高阶段) and 退化期 decline (衰退期, 关系水平逆转).
 Here a stage is read off tenure and the trend of order frequency and value over rolling windows
 ending at ``as_of``; the rule is exact and documented in :func:`lifecycle_stage`.
+
+Every function here reads its transactions through :func:`purchase_windows`: per account the
+first and last purchase day and the purchase days and value of each window. For a pandas frame
+that is pandas; for an ibis table (DuckDB, PostgreSQL, Spark) it is one aggregation run in the
+engine, and only those per-account rows come back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,6 +82,99 @@ def _purchase_days(tx: pd.DataFrame, customer: str, date: str, amount: str, as_o
     return daily, end
 
 
+def purchase_windows(transactions: Any, customer: str = "customer_id", date: str = "date",
+                     amount: str = "amount", as_of=None, window="90D", n_windows: int = 4) -> pd.DataFrame:
+    """Per customer with a purchase day up to ``as_of``: what the lifecycle rules read.
+
+    Windows as in :func:`lifecycle_stage` (window j holds the days d with
+    j w <= as_of - d < (j+1) w). A purchase day is a customer-day with a row of amount >= 0; a
+    day's value is its net amount; rows with a missing customer, date or amount and rows after
+    ``as_of`` are left out.
+
+    Parameters
+    ----------
+    transactions : DataFrame or ibis Table
+        Order lines. An ibis table of any backend is aggregated where it lives (dates as date,
+        timestamp or ISO text): only the per-customer rows come back.
+    customer, date, amount, as_of, window : as :func:`lifecycle_stage`
+    n_windows : int, default 4
+        Windows 0 .. n_windows - 1 are counted.
+
+    Returns
+    -------
+    DataFrame
+        Index customer (sorted): ``first_order``, ``last_order`` (purchase days, datetime64[s]), ``n_orders``
+        (purchase days), ``orders_j`` (purchase days in window j) and ``value_j`` (net value of
+        all its days in window j) for j < n_windows. ``attrs``: as_of, window_days.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a"] * 3, "date": ["2024-01-05", "2024-03-01", "2024-03-02"],
+    ...                    "amount": [10.0, 5.0, -2.0]})
+    >>> purchase_windows(tx, as_of="2024-03-31", window=30, n_windows=2).iloc[:, 2:]
+                 n_orders  orders_0  orders_1  value_0  value_1
+    customer_id
+    a                   2       0.0       1.0     -2.0      5.0
+    """
+    w = _window_days(window)
+    if isinstance(n_windows, bool) or not isinstance(n_windows, (int, np.integer)) or n_windows < 1:
+        raise InputError(f"purchase_windows: n_windows must be a whole number >= 1, got {n_windows!r}")
+    if not isinstance(transactions, pd.DataFrame):
+        return _engine_windows(transactions, customer, date, amount, as_of, w, int(n_windows))
+    daily, end = _purchase_days(transactions, customer, date, amount, as_of)
+    buys = daily[daily["buy"]]
+    per = buys.groupby("c").agg(first_order=("day", "min"), last_order=("day", "max"), n_orders=("day", "size"))
+    daily = daily[daily["c"].isin(per.index)].copy()
+    daily["j"] = ((end - daily["day"]).dt.days // w).astype("int64")
+    near = daily[daily["j"] < n_windows]
+    cols = range(n_windows)
+    orders = near[near["buy"]].groupby(["c", "j"]).size().unstack("j").reindex(
+        index=per.index, columns=cols).fillna(0.0).astype(np.float64)
+    value = near.groupby(["c", "j"])["value"].sum().unstack("j").reindex(
+        index=per.index, columns=cols).fillna(0.0).astype(np.float64)
+    out = per.assign(first_order=per["first_order"].astype("datetime64[s]"),
+                     last_order=per["last_order"].astype("datetime64[s]"), n_orders=per["n_orders"].astype("int64"),
+                     **{f"orders_{j}": orders[j] for j in cols},
+                     **{f"value_{j}": value[j] for j in cols})
+    out.index.name = customer
+    out.attrs.update(as_of=end, window_days=w)
+    return out
+
+
+def _engine_windows(tx: Any, customer: str, date: str, amount: str, as_of, w: int, n: int) -> pd.DataFrame:
+    """:func:`purchase_windows` as one aggregation in the engine that holds ``tx``."""
+    import ibis
+
+    from kamreport.value.summary import engine_transactions
+
+    with engine_transactions(tx, customer=customer, date=date, amount=amount) as src:
+        t = src.table
+        clean = t.filter(t.c.notnull() & t.d.notnull() & t.a.notnull())
+        end = pd.Timestamp(as_of).normalize() if as_of is not None else src.run(clean.d.max())
+        if end is None or pd.isna(end):
+            raise InputError(f"{src.name}: no row with a customer, a date and an amount; fix the input")
+        end = pd.Timestamp(end).normalize()
+        clean = clean.filter(clean.d <= end.date())
+        daily = clean.group_by(["c", "d"]).aggregate(value=clean.a.sum(), sales=clean.count(where=clean.a >= 0))
+        daily = daily.mutate(j=ibis.literal(end.date()).delta(daily.d, unit="day") // w)
+        buy = daily.sales > 0
+        cols: dict[str, Any] = {"first_order": daily.d.min(where=buy), "last_order": daily.d.max(where=buy),
+                                "n_orders": daily.d.count(where=buy)}
+        cols.update({f"orders_{j}": daily.d.count(where=buy & (daily.j == j)) for j in range(n)})
+        cols.update({f"value_{j}": daily.value.sum(where=daily.j == j) for j in range(n)})
+        per = daily.group_by("c").aggregate(**cols)
+        raw = src.run(per.filter(per.n_orders > 0))
+    out = pd.DataFrame({
+        "first_order": pd.to_datetime(raw["first_order"]).astype("datetime64[s]"),
+        "last_order": pd.to_datetime(raw["last_order"]).astype("datetime64[s]"),
+        "n_orders": raw["n_orders"].astype("int64"),
+        **{f"orders_{j}": raw[f"orders_{j}"].astype(np.float64) for j in range(n)},
+        **{f"value_{j}": raw[f"value_{j}"].astype(np.float64).fillna(0.0) for j in range(n)},
+    }).set_axis(pd.Index(raw["c"], name=customer)).sort_index()
+    out.attrs.update(as_of=end, window_days=w)
+    return out
+
+
 def _relative(recent: pd.Series, base: pd.Series) -> pd.Series:
     """(recent - base) / base capped at [-1, 1]; sign(recent) when base <= 0."""
     change = ((recent - base) / base.where(base > 0)).clip(-1.0, 1.0)
@@ -106,9 +205,10 @@ def lifecycle_stage(transactions: pd.DataFrame, customer: str = "customer_id", d
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ibis Table
         One row per order line; rows with a missing customer, date or amount are left out,
-        rows after ``as_of`` are ignored.
+        rows after ``as_of`` are ignored. An ibis table (e.g. Spark) is aggregated in its
+        engine (:func:`purchase_windows`).
     customer, date, amount : str
         Column names.
     as_of : date-like, optional
@@ -139,19 +239,11 @@ def lifecycle_stage(transactions: pd.DataFrame, customer: str = "customer_id", d
     >>> lifecycle_stage(tx, as_of="2024-02-01")[["stage", "rule"]].values.tolist()
     [['exploration', 'new']]
     """
-    w = _window_days(window)
     t = thresholds
-    daily, end = _purchase_days(transactions, customer, date, amount, as_of)
-    buys = daily[daily["buy"]]
-    per = buys.groupby("c").agg(first_order=("day", "min"), last_order=("day", "max"), n_orders=("day", "size"))
-    daily = daily[daily["c"].isin(per.index)].copy()
-    daily["j"] = ((end - daily["day"]).dt.days // w).astype("int64")
-    near = daily[daily["j"] < t.n_windows]
-    cols = range(t.n_windows)
-    orders = near[near["buy"]].groupby(["c", "j"]).size().unstack("j").reindex(
-        index=per.index, columns=cols).fillna(0.0).astype(np.float64)
-    value = near.groupby(["c", "j"])["value"].sum().unstack("j").reindex(
-        index=per.index, columns=cols).fillna(0.0).astype(np.float64)
+    per = purchase_windows(transactions, customer, date, amount, as_of, window, t.n_windows)
+    w, end = per.attrs["window_days"], per.attrs["as_of"]
+    orders = per[[f"orders_{j}" for j in range(t.n_windows)]].set_axis(range(t.n_windows), axis=1)
+    value = per[[f"value_{j}" for j in range(t.n_windows)]].set_axis(range(t.n_windows), axis=1)
     tenure = (end - per["first_order"]).dt.days.astype(np.float64)
     idle = (end - per["last_order"]).dt.days.astype(np.float64)
     m = np.minimum(t.n_windows - 1, tenure // w)
@@ -186,6 +278,7 @@ def active_period_share(transactions: pd.DataFrame, customer: str = "customer_id
 
     Windows as in :func:`lifecycle_stage`; only windows that end on or after the customer's
     first purchase count: share = active windows / min(periods, floor(tenure / w) + 1).
+    ``transactions``: a frame or an ibis table (aggregated in its engine).
 
     Returns
     -------
@@ -200,13 +293,10 @@ def active_period_share(transactions: pd.DataFrame, customer: str = "customer_id
     """
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 1:
         raise InputError(f"active_period_share: periods must be a whole number >= 1, got {periods!r}")
-    w = _window_days(window)
-    daily, end = _purchase_days(transactions, customer, date, amount, as_of)
-    buys = daily[daily["buy"]].copy()
-    first = buys.groupby("c")["day"].min()
-    buys["j"] = (end - buys["day"]).dt.days // w
-    active = buys[buys["j"] < periods].groupby("c")["j"].nunique().reindex(first.index, fill_value=0)
-    counted = np.minimum(periods, (end - first).dt.days // w + 1)
+    per = purchase_windows(transactions, customer, date, amount, as_of, window, periods)
+    w, end = per.attrs["window_days"], per.attrs["as_of"]
+    active = (per[[f"orders_{j}" for j in range(periods)]] > 0).sum(axis=1)
+    counted = np.minimum(periods, (end - per["first_order"]).dt.days // w + 1)
     out = (active / counted).astype(np.float64).rename("active_share")
     out.index.name = customer
     return out

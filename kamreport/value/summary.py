@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -52,15 +53,39 @@ SummaryResult: TypeAlias = pd.DataFrame
 ``observation_end``, ``holdout_end``, ``freq``, ``engine`` and ``sql`` (the queries sent)."""
 
 
-
 @dataclass
-class _Source:
-    """An ibis table over the caller's data, a name for messages and what to close afterwards."""
+class EngineSource:
+    """An ibis table in its engine, a name for messages and what to close afterwards."""
 
     table: ir.Table
     name: str
     engine: str
     close: list[Callable[[], Any]] = field(default_factory=list)
+
+    def run(self, expr: ir.Expr, sql: list[str] | None = None) -> pd.DataFrame:
+        """``expr`` run by the engine as pandas (SQL appended to ``sql``); errors as one line."""
+        if sql is not None:
+            sql.append(str(ibis.to_sql(expr)))
+        try:
+            return expr.to_pandas()
+        except Exception as exc:  # engine errors (bad dates in text, connection) -> one line
+            raise InputError(f"{self.name}: the {self.engine} engine failed: {first_line(exc)}; fix: check the "
+                             "column types and values (dates as YYYY-MM-DD, numeric amounts)") from exc
+
+
+@contextmanager
+def engine_transactions(tx: Any, *, customer: str = "customer_id", date: str = "date", amount: str = "amount",
+                        order_id: str | None = None, table: str | None = None,
+                        con: Any | None = None) -> Iterator[EngineSource]:
+    """The transactions (as for :func:`customer_summary`) in their engine, for ibis aggregations:
+    the source's ``table`` has columns ``c``, ``d`` (day), ``a`` (float64)[, ``o``], checked;
+    ``run(expr)`` executes there. What was opened for ``tx`` is closed on exit."""
+    src = _open_source(tx, table, con)
+    try:
+        yield EngineSource(_canonical(src, customer, date, amount, order_id), src.name, src.engine)
+    finally:
+        for close in src.close:
+            close()
 
 
 def _duckdb(con: Any | None, close: list[Callable[[], Any]]) -> Any:
@@ -69,19 +94,17 @@ def _duckdb(con: Any | None, close: list[Callable[[], Any]]) -> Any:
     backend = ibis.duckdb.connect()
     try:  # no bar leaking into reports
         backend.raw_sql("SET enable_progress_bar = false")
-    except duckdb.InvalidInputException:
-        # inside Jupyter without ipywidgets DuckDB refuses to change the setting at all; there
-        # it draws no bar anyway (the widget it would need is missing)
+    except duckdb.InvalidInputException:  # Jupyter without ipywidgets refuses it (and draws no bar)
         pass
     close.append(backend.disconnect)
     return backend
 
 
-def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
+def _open_source(tx: Any, table: str | None, con: Any | None) -> EngineSource:
     """Resolve ``tx`` (frame, path, URL, ibis table or table name) to an ibis table."""
     close: list[Callable[[], Any]] = []
     if isinstance(tx, ir.Table):
-        return _Source(tx, "the ibis table", _engine_of(tx))
+        return EngineSource(tx, "the ibis table", _engine_of(tx))
     if isinstance(tx, pd.DataFrame):
         backend = _duckdb(con, close)
         name = f"kamreport_tx_{uuid.uuid4().hex}"
@@ -93,7 +116,7 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
             close.insert(0, lambda: backend.raw_sql(f"DROP VIEW IF EXISTS {name}"))
         else:
             backend.create_table(name, tx, temp=True)
-        return _Source(backend.table(name), "the DataFrame", backend.name, close)
+        return EngineSource(backend.table(name), "the DataFrame", backend.name, close)
     if not isinstance(tx, (str, Path)):
         raise InputError(f"tx has type {type(tx).__name__}; fix: pass a DataFrame, a CSV/Parquet/"
                          "DuckDB path, a postgresql:// URL with table=, or an ibis table")
@@ -101,34 +124,34 @@ def _open_source(tx: Any, table: str | None, con: Any | None) -> _Source:
     if getattr(con, "name", "") == "pyspark" and "://" in text and not text.startswith(SQL_SCHEMES):
         # a cluster path (hdfs://, s3a://, file://...): Parquet (file or folder) or CSV, read by Spark
         read = con.read_csv if text.lower().rstrip("/").endswith((".csv", ".csv.gz")) else con.read_parquet
-        return _Source(read(text), text, "pyspark")
+        return EngineSource(read(text), text, "pyspark")
     if con is not None and not text.startswith(SQL_SCHEMES) and not Path(text).exists() and "*" not in text:
-        return _Source(con.table(table or text), f"table {table or text}", con.name)
+        return EngineSource(con.table(table or text), f"table {table or text}", con.name)
     ref = resolve_source(text, table=table)
     if ref.kind == "sql":
         url = text.replace("postgresql+psycopg://", "postgres://", 1).replace("postgresql://", "postgres://", 1)
         backend = ibis.connect(url)
-        return _Source(backend.table(table), ref.name, "postgres", [backend.disconnect])
+        return EngineSource(backend.table(table), ref.name, "postgres", [backend.disconnect])
     if ref.kind == "duckdb":
         if table is None:
             raise InputError(f"{text}: no table= given; fix: name the table in the DuckDB file")
         backend = ibis.duckdb.connect(text, read_only=True)
-        return _Source(backend.table(table), ref.name, "duckdb", [backend.disconnect])
+        return EngineSource(backend.table(table), ref.name, "duckdb", [backend.disconnect])
     if ref.kind == "parquet":
         backend = _duckdb(con, close)
         spark = backend.name == "pyspark"  # Spark reads a folder of Parquet files itself
         pattern = str(Path(text) / "**" / "*.parquet") if Path(text).is_dir() and not spark else text
-        return _Source(backend.read_parquet(pattern), ref.name, backend.name, close)
+        return EngineSource(backend.read_parquet(pattern), ref.name, backend.name, close)
     if ref.kind == "csv":
         if "*" in text:  # a pattern of CSV files: read as UTF-8 by the engine
             backend = _duckdb(con, close)
-            return _Source(backend.read_csv(text), ref.name, backend.name, close)
+            return EngineSource(backend.read_csv(text), ref.name, backend.name, close)
         readable, delimiter, copy = utf8_csv(text)
         if copy is not None:
             close.append(lambda: copy.unlink(missing_ok=True))
         backend = _duckdb(con, close)
         sep = {"sep" if backend.name == "pyspark" else "delim": delimiter}
-        return _Source(backend.read_csv(str(readable), **sep), ref.name, backend.name, close)
+        return EngineSource(backend.read_csv(str(readable), **sep), ref.name, backend.name, close)
     raise InputError(f"{text}: {ref.kind} files are not read by the engine; fix: export the "
                      "transactions as CSV or Parquet, or read them with read_transactions first")
 
@@ -140,7 +163,8 @@ def _engine_of(expr: ir.Table) -> str:
         return "duckdb"
 
 
-def _to_day(value: Any, what: str) -> dt.date | None:
+def to_day(value: Any, what: str) -> dt.date | None:
+    """``value`` as a date (None stays None); ``what`` names the argument in the error."""
     if value is None:
         return None
     try:
@@ -152,20 +176,18 @@ def _to_day(value: Any, what: str) -> dt.date | None:
     return stamp.date()
 
 
-def _canonical(src: _Source, customer: str, date: str, amount: str,
+def _canonical(src: EngineSource, customer: str, date: str, amount: str,
                order_id: str | None) -> ir.Table:
     """Project the source to columns c, d (date), a (float64)[, o], checking names and types."""
     schema = src.table.schema()
     names = list(schema.names)
     roles = {"customer": customer, "date": date, "amount": amount}
-    if order_id is not None:
-        roles["order_id"] = order_id
+    roles.update({"order_id": order_id} if order_id is not None else {})
     for role, col in roles.items():
         if col not in names:
             raise InputError(f"{src.name}: column {col!r} ({role}=) not found; available: "
                              f"{', '.join(names)}; fix: pass {role}='<one of these>'")
-    d_type, a_type = schema[date], schema[amount]
-    t = src.table
+    d_type, a_type, t = schema[date], schema[amount], src.table
     if d_type.is_date():
         day = t[date]
     elif d_type.is_timestamp() or d_type.is_string():
@@ -176,10 +198,8 @@ def _canonical(src: _Source, customer: str, date: str, amount: str,
     if not a_type.is_numeric():
         raise InputError(f"{src.name}: column {amount!r} (amount=) has type {a_type}, not a number; "
                          "fix: convert it to numbers first")
-    cols = {"c": t[customer], "d": day, "a": t[amount].cast("float64")}
-    if order_id is not None:
-        cols["o"] = t[order_id]
-    return t.select(**cols)
+    return t.select(c=t[customer], d=day, a=t[amount].cast("float64"),
+                    **({"o": t[order_id]} if order_id is not None else {}))
 
 
 def _row_counts(t: ir.Table, obs: dt.date | None, hold: dt.date | None) -> ir.Table:
@@ -199,9 +219,9 @@ def _row_counts(t: ir.Table, obs: dt.date | None, hold: dt.date | None) -> ir.Ta
     return t.aggregate(**counts)
 
 
-def _per_customer(clean: ir.Table, obs: dt.date, hold: dt.date | None,
-                  with_orders: bool) -> ir.Table:
-    """Customer-days, then customers: every column the summary needs, in one expression."""
+def per_customer(clean: ir.Table, obs: dt.date, hold: dt.date | None, with_orders: bool) -> ir.Table:
+    """Customer-days, then customers: every column the summary needs, as one ibis expression over
+    the cleaned ``c, d, a[, o]`` rows of :func:`engine_transactions` (up to ``obs``, holdout to ``hold``)."""
     sale = clean.a >= 0
     orders = clean.o.nunique(where=sale) if with_orders else clean.count(where=sale)
     daily = clean.group_by(["c", "d"]).aggregate(
@@ -226,17 +246,6 @@ def _per_customer(clean: ir.Table, obs: dt.date, hold: dt.date | None,
         cols["holdout_frequency"] = daily.d.count(where=window & buy)
         cols["holdout_revenue"] = daily.value.sum(where=window)
     return daily.group_by("c").aggregate(**cols)
-
-
-def _run(expr: ir.Expr, src: _Source, sql: list[str]) -> pd.DataFrame:
-    sql.append(str(ibis.to_sql(expr)))
-    try:
-        return expr.to_pandas()
-    except InputError:
-        raise
-    except Exception as exc:  # engine errors (bad dates in text, connection) -> one line
-        raise InputError(f"{src.name}: the {src.engine} engine failed: {first_line(exc)}; fix: check the "
-                         "column types and values (dates as YYYY-MM-DD, numeric amounts)") from exc
 
 
 def customer_summary(
@@ -315,13 +324,13 @@ def customer_summary(
     check_freq(freq, "customer_summary")
     if returns not in ("net", "drop", "error"):
         raise InputError(f"returns={returns!r} is not net, drop or error; fix: pass returns='net'")
-    obs = _to_day(observation_end, "observation_end")
-    hold = _to_day(holdout_end, "holdout_end")
-    src = _open_source(tx, table, con)
+    obs = to_day(observation_end, "observation_end")
+    hold = to_day(holdout_end, "holdout_end")
     sql: list[str] = []
-    try:
-        t = _canonical(src, customer, date, amount, order_id)
-        stats = _run(_row_counts(t, obs, hold), src, sql).iloc[0]
+    with engine_transactions(tx, customer=customer, date=date, amount=amount, order_id=order_id, table=table,
+                             con=con) as src:
+        t = src.table
+        stats = src.run(_row_counts(t, obs, hold), sql).iloc[0]
         if pd.isna(stats["last_date"]):
             raise InputError(f"{src.name}: no row with customer, date and amount all present; "
                              "fix: check the column names and the file")
@@ -333,21 +342,18 @@ def customer_summary(
         diag.setdefault("rows_after_observation_end", 0)
         clean = t.filter(t.c.notnull() & t.d.notnull() & t.a.notnull())
         if returns == "error" and diag["rows_negative"]:
-            bad = _run(clean.filter(clean.a < 0).limit(3), src, sql)
+            bad = src.run(clean.filter(clean.a < 0).limit(3), sql)
             rows = "; ".join(f"customer {r.c} on {pd.Timestamp(r.d).date()}: {r.a:g}"
                              for r in bad.itertuples())
             raise InputError(f"{src.name}: {diag['rows_negative']} negative amounts in {amount!r} "
                              f"(first: {rows}); fix: pass returns='net' or returns='drop'")
         if order_id is not None:
             clean = clean.distinct()
-            kept = int(_run(clean.count(), src, sql))
+            kept = int(src.run(clean.count(), sql))
             diag["duplicate_rows_dropped"] = diag["rows_total"] - diag["rows_null_dropped"] - kept
         if returns == "drop":
             clean = clean.filter(clean.a >= 0)
-        raw = _run(_per_customer(clean, obs, hold, order_id is not None), src, sql)
-    finally:
-        for close in src.close:
-            close()
+        raw = src.run(per_customer(clean, obs, hold, order_id is not None), sql)
     result = _assemble(raw, obs, hold, freq, diag)
     result.index.name = customer
     result.attrs.update(diagnostics=diag, observation_end=obs, holdout_end=hold, freq=freq,
