@@ -148,7 +148,7 @@ def in_language(inputs, language: str, *, account_name: str = "account_name"):
     changes = {}
     for role in ("survey", "accounts", "transactions", "complaints"):
         frame = getattr(inputs, role, None)
-        if frame is None:
+        if not isinstance(frame, pd.DataFrame):   # absent, or rows that stay in their engine (Spark)
             continue
         todo = [c for c in frame.columns if c in columns]
         english = f"{account_name}_{language}"
