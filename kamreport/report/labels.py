@@ -1068,6 +1068,9 @@ LABELS.update({
     "sq_col_wilcoxon_p": {"zh": "p 值（Wilcoxon）", "en": "p (Wilcoxon)"},
     "sq_col_alpha_perception": {"zh": "α（感知）", "en": "Alpha (perception)"},
     "sq_col_alpha_gap": {"zh": "α（差距）", "en": "Alpha (gap)"},
+    "sq_all_respondents": {"zh": "全部受访者", "en": "All respondents"},
+    "sq_by_segment_note": {"zh": "各细分市场的差距（* 配对 t 检验 p < 0.05）。",
+                           "en": "Gaps by segment (* paired t-test p < 0.05)."},
     "dv_section": {"zh": "顾客让渡价值", "en": "Customer delivered value"},
     "dv_section_note": {
         "zh": "顾客让渡价值 = 顾客总价值 − 顾客总成本（Kotler）。各构成项为其题项均值换算到 0–100；总价值、总成本为构成项的"

@@ -187,6 +187,23 @@ def gap_table(result, language: str, *, names: Names = None, by_segment: bool = 
     return _styled(frame, {heads[k]: v for k, v in _GAP_FORMATS.items() if k in heads})
 
 
+def gap_by_segment_table(result, language: str, *, names: Names = None, alpha: float = 0.05):
+    """The dimensions' gaps (rows, SERVQUAL score last) in each segment (columns) and overall: one
+    compact grid; a gap whose paired t-test has p < ``alpha`` is starred (the per-segment n, CI
+    and tests are in the workbook's full table)."""
+    frame = result.dimensions_by_segment
+    def cell(gap: float, p: float) -> str:
+        return "–" if not np.isfinite(gap) else f"{gap:+.2f}{'*' if np.isfinite(p) and p < alpha else ''}"
+    grid = {str(seg): {d: cell(g, p) for d, g, p in zip(part["dimension"], part["gap"], part["p_value"])}
+            for seg, part in frame.groupby("segment", sort=False)}
+    overall = result.dimensions
+    grid[label("sq_all_respondents", language)] = {d: cell(g, p) for d, g, p in
+                                                   zip(overall["dimension"], overall["gap"], overall["p_value"])}
+    out = pd.DataFrame(grid).reindex(list(overall["dimension"]))
+    out.index = pd.Index([display_name(d, language, names) for d in out.index], name=label("sq_col_dimension", language))
+    return _styled(out, {})
+
+
 def items_table(result, language: str, *, names: Names = None):
     """Items: dimension, n, means, gap, CI, t, Holm p and Wilcoxon p."""
     cols = [

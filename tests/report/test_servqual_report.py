@@ -139,3 +139,15 @@ def test_codebook_names_override_the_labels(results):
     names = {"tangibles": {"zh": "硬件", "en": "Facilities"}, "P_empathy1": {"zh": "关怀", "en": "Care"}}
     assert rep.display_name("tangibles", "en", names) == "Facilities"
     assert "Care" in rep.items_table(sq, "en", names=names).to_html()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_gap_by_segment_grid_shows_each_segments_gap_and_stars_significance(results, language):
+    sq, _ = results
+    grid = rep.gap_by_segment_table(sq, language).data
+    by = sq.dimensions_by_segment
+    for seg, part in by.groupby("segment"):
+        row = part.iloc[0]
+        shown = grid.iloc[list(sq.dimensions["dimension"]).index(row["dimension"])][str(seg)]
+        assert shown.startswith(f"{row['gap']:+.2f}") and shown.endswith("*") == (row["p_value"] < 0.05)
+    assert grid.shape == (len(sq.dimensions), by["segment"].nunique() + 1)
