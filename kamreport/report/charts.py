@@ -72,7 +72,7 @@ def model_diagram(paths: pd.DataFrame, r2: pd.Series, language: str = "zh", *,
     constructs = list(dict.fromkeys([*paths["source"], *paths["target"]]))
     pos = _layout(constructs, list(zip(paths["source"], paths["target"])))
     with report_style():
-        fig, ax = figure_axes(ax, (9.5, 4.9))
+        fig, ax = figure_axes(ax, (9.5, 4.3))
         ax.set_axis_off()
         xs, ys = zip(*pos.values())
         ax.set_xlim(min(xs) - 1.1, max(xs) + 1.1)
@@ -119,7 +119,7 @@ def alpha_chart(alphas: pd.DataFrame, language: str = "zh", *, threshold: float 
     """
     data = alphas.dropna(subset=["alpha"]).sort_values("alpha")
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
+        fig, ax = figure_axes(ax, (8, 0.25 * len(data) + 1.2))
         colors = [ACCENT if a >= threshold else BAD for a in data["alpha"]]
         _ci_bars(ax, data.index.astype(str), data["alpha"], data["ci_low"], data["ci_high"], colors)
         ax.axvline(threshold, color=MUTED, ls="--", lw=1)
@@ -138,7 +138,7 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
     """Dot chart of item means grouped by construct (``items`` from ``item_summary``)."""
     data = items.reset_index(drop=True)
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.26 * len(data) + 1.6))
+        fig, ax = figure_axes(ax, (8, 0.16 * len(data) + 1.5))
         constructs = list(dict.fromkeys(data["construct"]))
         palette = plt.get_cmap("tab10")
         y = np.arange(len(data))[::-1]
@@ -165,7 +165,7 @@ def index_chart(scores: pd.DataFrame, language: str = "zh", *, names: Mapping[st
     names = dict(names or {})
     data = scores.iloc[::-1]
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
+        fig, ax = figure_axes(ax, (8, 0.25 * len(data) + 1.2))
         ylabels = [names.get(c, c) for c in data["construct"]]
         _ci_bars(ax, ylabels, data["index"], data["ci_low"], data["ci_high"], ACCENT)
         for y, v in enumerate(data["index"]):
@@ -185,7 +185,7 @@ def segment_index_chart(scores: pd.DataFrame, segment: str, language: str = "zh"
     names = dict(names or {})
     table = scores.pivot_table(index="construct", columns=segment, values="index", sort=False)
     with report_style():
-        fig, ax = figure_axes(ax, (1.1 * table.shape[1] + 3.2, 0.48 * table.shape[0] + 1.8))
+        fig, ax = figure_axes(ax, (1.1 * table.shape[1] + 3.2, 0.33 * table.shape[0] + 1.45))
         im = ax.imshow(table.to_numpy(), cmap="RdYlGn", vmin=max(0, np.nanmin(table.to_numpy()) - 5),
                        vmax=min(100, np.nanmax(table.to_numpy()) + 5), aspect="auto")
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
@@ -213,7 +213,7 @@ def ipma_chart(table: pd.DataFrame, language: str = "zh", *, target: str = "Sati
     names = dict(names or {})
     key = "construct" if "construct" in table else "item"
     with report_style():
-        fig, ax = figure_axes(ax, (8, 5))
+        fig, ax = figure_axes(ax, (8, 3.6))
         imp, perf = table["importance"].to_numpy(float), table["performance"].to_numpy(float)
         mx, my = imp.mean(), perf.mean()
         pad_x = (imp.max() - imp.min()) * 0.15 + 1e-3
@@ -250,7 +250,7 @@ def index_change_chart(change: pd.DataFrame, language: str = "zh", *, names: Map
     names = dict(names or {})
     data = change.iloc[::-1]
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.32 * len(data) + 1.3))
+        fig, ax = figure_axes(ax, (8, 0.25 * len(data) + 1.2))
         ylabels = [names.get(c, c) for c in data["construct"]]
         colors = [(GOOD if d > 0 else BAD) if p < significance else MUTED
                   for d, p in zip(data["change"], data["p_value"])]

@@ -129,8 +129,75 @@ def to_html(nb: nbformat.NotebookNode) -> str:
     )
     # cells tagged "remove_cell" are notes for analysts, not for readers of the report
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
+    exporter.register_preprocessor(keep_headings, enabled=True)
     html, _ = exporter.from_notebook_node(nb)
     return html
+
+
+#: Output metadata key that groups a heading with what follows it (see :func:`keep_headings`);
+#: the template wraps a group in ``<div class="kam-keep">``, which print CSS keeps on one page.
+KEEP = "kamreport_keep"
+#: How many paragraphs (a heading's note, a computed sentence) a group holds before its content.
+KEEP_NOTES = 2
+
+
+def _kind(output) -> str:
+    """``heading``, ``note`` (other Markdown), ``content`` (any other display) or ``other``."""
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return "other"
+    data = output.get("data", {})
+    if "text/markdown" not in data or set(data) - {"text/markdown", "text/plain"}:
+        return "content"
+    text = data["text/markdown"]
+    return "heading" if ("".join(text) if isinstance(text, list) else text).lstrip().startswith("#") else "note"
+
+
+def keep_headings(nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
+    """Group each heading with what follows it, so that a page never ends on a heading.
+
+    Chromium ignores ``break-after: avoid`` between output areas, so a group is made one element:
+    a heading output (Markdown starting with ``#``), the headings right after it, up to
+    :data:`KEEP_NOTES` paragraphs (its note, a computed sentence) and the first other output
+    (chart, table, callout). Its first and last outputs are marked in their metadata
+    (:data:`KEEP`), and the template wraps the group in ``<div class="kam-keep">``. A group that
+    spans cells (a heading at the end of one cell, its table in the next) is moved whole into
+    the last of them, which changes nothing a reader sees; a visible Markdown cell or a stream
+    output ends a group; a heading followed by nothing stays as it is. An nbconvert
+    preprocessor: it changes the exporter's copy of the notebook, never the executed notebook.
+    """
+    flat = []   # (cell, output) in reading order; None where a visible non-code cell stands
+    for cell in nb.cells:
+        flat.extend([(cell, o) for o in cell.outputs] if cell.cell_type == "code" else [None])
+    k = 0
+    while k < len(flat):
+        if flat[k] is None or _kind(flat[k][1]) != "heading":
+            k += 1
+            continue
+        j, notes = k + 1, 0
+        while j < len(flat) and flat[j] is not None:
+            kind = _kind(flat[j][1])
+            if kind == "content":            # the chart, table or callout: the group ends with it
+                j += 1
+                break
+            if kind == "other" or kind == "heading" and notes or kind == "note" and notes == KEEP_NOTES:
+                break
+            notes += kind == "note"
+            j += 1
+        if j - k > 1:
+            _group(flat[k:j])
+        k = j
+    return nb, resources
+
+
+def _group(members: list) -> None:
+    """Move a group's outputs to the start of its last cell, in order, and mark its ends."""
+    target = members[-1][0]
+    moved = [o for cell, o in members if cell is not target]
+    for cell in {id(c): c for c, _ in members if c is not target}.values():
+        cell.outputs = [o for o in cell.outputs if not any(o is m for m in moved)]
+    target.outputs = moved + list(target.outputs)
+    members[0][1].setdefault("metadata", {})[KEEP] = "open"
+    members[-1][1].setdefault("metadata", {})[KEEP] = "close"
 
 
 #: Characters Excel refuses in a sheet name, and its length limit.
