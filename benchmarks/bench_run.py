@@ -1,36 +1,50 @@
 """Cost of a report: where a report's time goes, the demo's wall time, and a batch of 20 reports
-with --jobs 1 against --jobs 2 (the baseline measured in the same run).
+with --jobs 1 against --jobs 2, printed against the targets and, with ``--baseline``, against
+another source tree measured in the same run (same machine, same minute).
 
-    python benchmarks/bench_run.py [--batch 20] [--skip-demo]
+    python benchmarks/bench_run.py [--batch 20] [--skip-demo] [--baseline /path/to/old/checkout]
 
-Prints: per-report fixed overhead (kernel start + imports, HTML, PDF) from a notebook that
-only imports the package; per-stage durations of the demo reports (manifest); the demo's wall
-time (all notebooks, both languages, HTML + PDF); the batch's wall times and the speed-up.
+Prints: the per-report fixed overhead (kernel start + imports, HTML, PDF) of a notebook that only
+imports the package, for the first report of a process and for the next one (what each further
+report of a batch pays: Chromium is kept, its kernel was started while the first ran); per-stage durations of the demo reports (manifest);
+the demo's wall time (all notebooks, both languages, HTML + PDF, --jobs 2); the batch's wall
+times and the speed-up; the load average of the machine before and after each part (the
+machine may be shared: numbers of a loaded machine are slower and speed-ups smaller).
 Targets (issue 11): fixed overhead <= 3 s, speed-up >= 1.7x on 2 cores, demo <= 45 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+TARGETS = {"overhead_first": 3.0, "overhead_next": 3.0, "demo": 45.0, "speedup": 1.7}
+HIGHER_IS_BETTER = {"speedup"}
 
-from kamreport.data.demo import write_demo_data  # noqa: E402
-from kamreport.params import Params  # noqa: E402
-from kamreport.report import batch, render  # noqa: E402
+
+def _use(src: Path) -> None:
+    """Import kamreport from ``src``, here and in every kernel and worker started from here."""
+    sys.path.insert(0, str(src))
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [os.environ.get("PYTHONPATH")])])
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def _demo_params(root: Path, formats: list[str]) -> list[Path]:
+    import yaml
+
     out = []
     for name in ("demo.yaml", "demo_en.yaml"):
         spec = yaml.safe_load((REPO / "params" / name).read_text(encoding="utf-8"))
@@ -45,8 +59,14 @@ def _demo_params(root: Path, formats: list[str]) -> list[Path]:
     return out
 
 
-def fixed_overhead(root: Path, params: Path) -> dict[str, float]:
-    """A report whose notebook only imports kamreport: kernel start, imports, HTML and PDF."""
+def fixed_overhead(root: Path, params: Path) -> dict[str, dict[str, float]]:
+    """A report whose notebook only imports kamreport: kernel start, imports, HTML and PDF; the
+    first report of this process, then the next one (a batch's further reports)."""
+    import nbformat
+
+    from kamreport.params import Params
+    from kamreport.report import render
+
     notebooks = root / "nb"
     notebooks.mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook(cells=[
@@ -56,20 +76,30 @@ def fixed_overhead(root: Path, params: Path) -> dict[str, float]:
     ])
     nb.metadata["kernelspec"] = {"name": "kamreport", "display_name": "kamreport", "language": "python"}
     nbformat.write(nb, notebooks / "00_empty.ipynb")
-    saved = render.NOTEBOOK_DIR
+    saved, out = render.NOTEBOOK_DIR, {}
     render.NOTEBOOK_DIR = notebooks
+    warm = "warm_next" in inspect.signature(render.run_report).parameters   # a batch starts the next kernel early
     try:
-        started = time.perf_counter()
-        outcome = render.run_report(Params.from_file(params), "00_empty", root / "overhead")
-        total = time.perf_counter() - started
+        for which in ("first", "next"):
+            started = time.perf_counter()
+            outcome = render.run_report(Params.from_file(params), "00_empty", root / f"overhead_{which}",
+                                        **({"warm_next": which == "first"} if warm else {}))
+            total = time.perf_counter() - started
+            assert outcome.status == "ok", outcome.error
+            out[which] = {**outcome.durations, "total": round(total, 2)}
     finally:
         render.NOTEBOOK_DIR = saved
-    assert outcome.status == "ok", outcome.error
-    return {**outcome.durations, "total": round(total, 2)}
+        getattr(render, "close_browser", lambda: None)()
+        getattr(render, "close_kernels", lambda: None)()
+    return out
 
 
-def batch_of(root: Path, n: int) -> list[Params]:
+def batch_of(root: Path, n: int) -> list:
     """``n`` parameter sets of the customer-value report (HTML only), one per made-up variant."""
+    import yaml
+
+    from kamreport.params import Params
+
     spec = yaml.safe_load(_demo_params(root, ["html"])[1].read_text(encoding="utf-8"))
     spec["notebooks"] = ["02_customer_value"]
     out = []
@@ -80,7 +110,9 @@ def batch_of(root: Path, n: int) -> list[Params]:
     return out
 
 
-def timed_run(params: list[Params], out: Path, jobs: int) -> float:
+def timed_run(params: list, out: Path, jobs: int) -> float:
+    from kamreport.report import batch
+
     started = time.perf_counter()
     result = batch.run_batch(params, out_dir=out, jobs=jobs, run_id=f"j{jobs}", progress=False, force=True)
     elapsed = time.perf_counter() - started
@@ -88,34 +120,95 @@ def timed_run(params: list[Params], out: Path, jobs: int) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--skip-demo", action="store_true")
-    args = parser.parse_args()
+def measure(n: int, skip_demo: bool) -> dict:
+    """Every number of this benchmark, for the kamreport on ``sys.path``."""
+    from kamreport.data.demo import write_demo_data
+    from kamreport.params import Params
+    from kamreport.report import batch
+
     root = Path(tempfile.mkdtemp(prefix="kamreport-bench-run-"))
+    res: dict = {"load_start": _load()}
     try:
         write_demo_data(root / "data")
         demo = _demo_params(root, ["html", "pdf"])
         over = fixed_overhead(root, demo[1])
-        print(f"fixed overhead of one report (s): {over}  target total <= 3 s")
-        if not args.skip_demo:
+        res.update(overhead=over, overhead_first=over["first"]["total"], overhead_next=over["next"]["total"],
+                   load_overhead=_load())
+        if not skip_demo:
             started = time.perf_counter()
             result = batch.run_batch([Params.from_file(p) for p in demo], out_dir=root / "demo", jobs=2,
                                      run_id="demo", progress=False, force=True)
-            wall = time.perf_counter() - started
+            res["demo"] = round(time.perf_counter() - started, 1)
             assert result.ok, [(o.name, o.error) for o in result.failed]
             manifest = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))
-            for entry in manifest["reports"]:
-                print(f"  {entry['name']:<28} {entry['durations']}  pages {entry['pages']}")
-            print(f"demo (6 reports, HTML + PDF, --jobs 2): {wall:.1f} s  target <= 45 s  ratio {wall / 45:.2f}")
-        params = batch_of(root, args.batch)
-        one = timed_run(params, root / "b1", 1)
-        two = timed_run(params, root / "b2", 2)
-        print(f"batch of {args.batch} reports: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s, "
-              f"speed-up {one / two:.2f}x (target >= 1.7x)")
+            res["demo_reports"] = {e["name"]: {**e["durations"], "pages": e["pages"]} for e in manifest["reports"]}
+            res["load_demo"] = _load()
+        params = batch_of(root, n)
+        res["jobs1"] = round(timed_run(params, root / "b1", 1), 1)
+        res["load_jobs1"] = _load()
+        res["jobs2"] = round(timed_run(params, root / "b2", 2), 1)
+        res["load_jobs2"] = _load()
+        res["speedup"] = round(res["jobs1"] / res["jobs2"], 2)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return res
+
+
+def _ratio(metric: str, value: float, reference: float) -> str:
+    """How far ``value`` is from ``reference`` (a target or the baseline); < 1 is better."""
+    ratio = reference / value if metric in HIGHER_IS_BETTER else value / reference
+    return f"{ratio:.2f}"
+
+
+def report(now: dict, base: dict | None, n: int) -> None:
+    rows = [("overhead_first", "fixed overhead, first report (s)"),
+            ("overhead_next", "fixed overhead, next report (s)"), ("demo", "demo, 6 reports HTML+PDF --jobs 2 (s)"),
+            ("jobs1", f"batch of {n}, --jobs 1 (s)"), ("jobs2", f"batch of {n}, --jobs 2 (s)"),
+            ("speedup", "speed-up --jobs 2 / --jobs 1 (x)")]
+    for which in ("first", "next"):
+        print(f"fixed overhead, {which} report: {now['overhead'][which]}"
+              + (f"   baseline: {base['overhead'][which]}" if base else ""))
+    for name, durations in now.get("demo_reports", {}).items():
+        old = (base or {}).get("demo_reports", {}).get(name)
+        print(f"  {name:<28} {durations}" + (f"   baseline: {old}" if old else ""))
+    head = f"{'':<40}{'now':>8}{'target':>8}{'/target':>9}"
+    print(head + (f"{'baseline':>10}{'/baseline':>10}" if base else ""))
+    for key, text in rows:
+        if key not in now:
+            continue
+        line = f"{text:<40}{now[key]:>8}"
+        line += f"{TARGETS[key]:>8}{_ratio(key, now[key], TARGETS[key]):>9}" if key in TARGETS else " " * 17
+        if base and key in base:
+            line += f"{base[key]:>10}{_ratio(key, now[key], base[key]):>10}"
+        print(line)
+    print("ratios: < 1 is better (for the speed-up: target or baseline over now)")
+    for label, res in (("now", now), ("baseline", base)):
+        if res:
+            print(f"load average (1 min) {label}: " + ", ".join(f"{k[5:]} {v}" for k, v in res.items()
+                                                               if k.startswith("load_")) + f" on {os.cpu_count()} cores")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="another checkout of kamreport to measure first, the same way")
+    parser.add_argument("--src", type=Path, default=REPO, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    base = None
+    if args.baseline:
+        cmd = [sys.executable, __file__, "--json", "--src", str(args.baseline.resolve()), "--batch", str(args.batch),
+               *(["--skip-demo"] if args.skip_demo else [])]
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        base = json.loads(proc.stdout.strip().splitlines()[-1])
+    _use(args.src)
+    now = measure(args.batch, args.skip_demo)
+    if args.json:
+        print(json.dumps(now))
+    else:
+        report(now, base, args.batch)
 
 
 if __name__ == "__main__":

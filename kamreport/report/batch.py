@@ -34,7 +34,7 @@ from kamreport.data.sources import redact_url
 from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
 from kamreport.report.labels import both
-from kamreport.report.render import NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, run_report
+from kamreport.report.render import NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, close_browser, close_kernels, run_report
 
 LOG = logging.getLogger("kamreport.run")
 
@@ -117,12 +117,12 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _worker(params: Params, notebook: str, run_dir: str, run_id: str) -> ReportOutcome:
+def _worker(params: Params, notebook: str, run_dir: str, run_id: str, warm_next: bool) -> ReportOutcome:
     # Two processes on two cores must not each start a BLAS thread pool per core.
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["MKL_NUM_THREADS"] = "1"
-    return run_report(params, notebook, Path(run_dir), run_id=run_id)
+    return run_report(params, notebook, Path(run_dir), run_id=run_id, warm_next=warm_next)
 
 
 @dataclass
@@ -199,14 +199,15 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
                 pending.append((p, nb, f, fingerprint))
         bar = _progress(len(pending), progress)
         if jobs <= 1 or len(pending) <= 1:
-            for p, nb, f, fp in pending:
-                record(f, run_report(p, nb, f.run_dir, run_id=run_id), p, fp)
+            for i, (p, nb, f, fp) in enumerate(pending):
+                record(f, run_report(p, nb, f.run_dir, run_id=run_id, warm_next=i < len(pending) - 1), p, fp)
                 bar.update()
         else:
             # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id): (p, nb, f, fp)
-                           for p, nb, f, fp in pending}
+                # a worker starts the next report's kernel while it runs one, but for the last ones
+                futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id, i < len(pending) - jobs): (p, nb, f, fp)
+                           for i, (p, nb, f, fp) in enumerate(pending)}
                 for fut in as_completed(futures):
                     p, nb, f, fp = futures[fut]
                     try:
@@ -227,6 +228,8 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             _point_latest(f.base, run_id)
         LOG.info("run %s finished", run_id)
     finally:
+        close_browser()   # this process's Chromium and spare kernels (workers close theirs at exit)
+        close_kernels()
         for handler in handlers:
             LOG.removeHandler(handler)
             handler.close()

@@ -169,3 +169,74 @@ def test_conversion_failure_fails_only_that_report(mobi_project, tmp_path, monke
     outcome = render.run_report(Params.from_file(mobi_project / "mobi.yaml"), "01_satisfaction", tmp_path)
     assert outcome.status == "failed" and outcome.error.startswith("html conversion failed: ")
     assert not (tmp_path / "mobi-01_satisfaction.html").exists()
+
+
+PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>@page { size: A4; margin: 10mm; }
+body { font-family: "Noto Sans CJK SC", sans-serif; }</style></head><body><h1>{title}</h1><p>满意度指数 65.7</p></body></html>"""
+
+
+@pytest.mark.skipif(chromium() is None, reason="needs Chromium (make system-deps)")
+def test_one_browser_prints_every_pdf_of_a_process(tmp_path):
+    """Two PDFs, one Chromium (kept between them, ended by close_browser); A4 pages with the text."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    import kamreport.report.render as render
+
+    pdfs = []
+    for title in ("第一份报告", "Second report"):
+        page = tmp_path / f"{len(pdfs)}.html"
+        page.write_text(PAGE.replace("{title}", title), encoding="utf-8")
+        pdfs.append(render.html_to_pdf(page, tmp_path / f"{len(pdfs)}.pdf"))
+        if len(pdfs) == 1:
+            browser = render._BROWSER
+    assert render._BROWSER is browser and browser is not None and browser._proc.poll() is None
+    for pdf, title in zip(pdfs, ("第一份报告", "Second report")):
+        box = PdfReader(pdf).pages[0].mediabox
+        assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert title in text and "满意度指数" in text
+    render.close_browser()
+    assert render._BROWSER is None and browser._proc.poll() is not None
+    assert not list(tmp_path.glob(".*"))                      # no temporary files left
+
+
+@pytest.mark.skipif(chromium() is None, reason="needs Chromium (make system-deps)")
+def test_a_failing_browser_costs_time_never_the_pdf(tmp_path, monkeypatch):
+    import kamreport.report.render as render
+
+    def broken(self, html_path, *, timeout=120):
+        raise ConnectionError("Chromium closed its pipe")
+
+    monkeypatch.setattr(render.Browser, "print_pdf", broken)
+    page = tmp_path / "r.html"
+    page.write_text(PAGE.replace("{title}", "报告"), encoding="utf-8")
+    pdf = render.html_to_pdf(page, tmp_path / "r.pdf")       # printed by a browser of its own
+    assert pdf.read_bytes().startswith(b"%PDF") and render._BROWSER is None
+
+
+def test_the_next_report_takes_a_warm_kernel_and_nothing_of_the_last(tmp_path):
+    """warm_next: the next report's kernel was started (and imported the package) while this one
+    ran; it is a new process, so no variable of the previous report is in it; none is left over."""
+    import nbformat
+
+    import kamreport.report.render as render
+
+    def notebook(name, source):
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell('params_file = ""\nrun_id = ""', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "python3", "language": "python"}
+        nbformat.write(nb, tmp_path / name)
+        return tmp_path / name
+
+    first = notebook("a.ipynb", "import os\nsecret = 1\nprint(os.getpid())")
+    second = notebook("b.ipynb", "import os, sys\nprint(os.getpid(), 'secret' in globals(), 'kamreport.inputs' in sys.modules)")
+    render.execute(first, tmp_path / "a.out.ipynb", {}, kernel="python3", warm_next=True)
+    assert len(render._SPARES) == 1
+    render.execute(second, tmp_path / "b.out.ipynb", {}, kernel="python3")
+    assert render._SPARES == {}                                # taken, and no new one asked for
+    pid_a = nbformat.read(tmp_path / "a.out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()[0]
+    pid_b, leaked, warm = nbformat.read(tmp_path / "b.out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
+    assert pid_a != pid_b and leaked == "False" and warm == "True"
