@@ -232,6 +232,9 @@ def cards_html(cards: pd.DataFrame, language: str, currency: str, names: dict[st
     def num(v, fmt):
         return "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) or pd.isna(v) else format(v, fmt)
 
+    def code(v):   # a code's name, "–" where the part is missing for this account
+        return "–" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else code_label(v, language)
+
     blocks = []
     for account, row in cards.head(n).iterrows():
         title = str(account)
@@ -245,13 +248,12 @@ def cards_html(cards: pd.DataFrame, language: str, currency: str, names: dict[st
                                                         n=num(row["n_respondents"], ".0f")),
             label("card_value", language, clv=_money(row["clv"], currency, language),
                                                  p_alive=num(row["p_alive"], ".2f")),
-            label("card_loyalty", language, loyalty=code_label(row["loyalty"], language),
-                                                   stage=code_label(row["stage"], language)),
-            label("card_driver", language, driver=names.get(row["weakest_driver"], row["weakest_driver"]),
+            label("card_loyalty", language, loyalty=code(row["loyalty"]), stage=code(row["stage"])),
+            label("card_driver", language, driver="–" if pd.isna(row["weakest_driver"]) else
+                  names.get(row["weakest_driver"], row["weakest_driver"]),
                                                   gap=num(row["weakest_driver_gap"], "+.1f")),
             label("card_must_be", language, attributes=label("list_separator", language).join(must) or label("none_listed", language)),
-            label("card_level", language, level=code_label(row["relationship_level"], language),
-                                                 action=code_label(row["next_action"], language)),
+            label("card_level", language, level=code(row["relationship_level"]), action=code(row["next_action"])),
         ]
         items = "".join(f"<li>{html.escape(str(line))}</li>" for line in lines)
         blocks.append(f'<div class="kam-card"><h4>{html.escape(title)} '

@@ -42,3 +42,19 @@ def test_account_review_of_someone_elses_data(tmp_path, reference_dir):
                    "no product-line column", "delivered-value items", "Not in this report"):
         assert reason in page, reason
     assert "Satisfaction × loyalty types" in page and "Retention and complaint KPIs" in page
+
+
+def test_cards_show_a_dash_not_nan_for_missing_parts():
+    """An account with orders but no survey answers, no Kano and no master: its card reads '–'."""
+    import numpy as np
+
+    from kamreport.report.review import cards_html
+
+    cards = pd.DataFrame({"tier": ["VIP"], "satisfaction": [np.nan], "satisfaction_tier_mean": [75.0],
+                          "n_respondents": [np.nan], "clv": [100.0], "p_alive": [0.9], "loyalty": [np.nan],
+                          "stage": ["decline"], "weakest_driver": [np.nan], "weakest_driver_gap": [np.nan],
+                          "must_be": [np.nan], "relationship_level": [np.nan], "next_action": [np.nan]},
+                         index=["1516"])
+    for language in ("zh", "en"):
+        page = cards_html(cards, language, "USD", {}, {})
+        assert "nan" not in page.lower().replace("finance", "")
