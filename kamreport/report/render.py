@@ -5,6 +5,12 @@ A report is ``notebooks/<notebook>.ipynb`` executed with one parameter file, wri
 and ``.xlsx``, every table of the report, one sheet each, from the tables' raw data).
 Every file appears whole or not at all: it is written to a hidden temporary name and renamed.
 A failing cell keeps the executed notebook as ``<name>.failed.ipynb`` and reports the cell.
+In a batch, a process keeps one Chromium for its PDFs (:class:`Browser`) and starts the next
+report's kernel while the current one runs (:func:`execute`, ``warm_next``); each report still
+gets a kernel process of its own.
+
+(This module has grown past the house limit of 400 lines: the PDF printing — :class:`Browser`,
+:func:`html_to_pdf` — is its own idea and belongs in a module of its own, e.g. ``report/pdf.py``.)
 """
 
 from __future__ import annotations
