@@ -9,24 +9,15 @@ In a batch, a process keeps one Chromium for its PDFs (:class:`Browser`) and sta
 report's kernel while the current one runs (:func:`execute`, ``warm_next``); each report still
 gets a kernel process of its own.
 
-(This module has grown past the house limit of 400 lines: the PDF printing — :class:`Browser`,
-:func:`html_to_pdf` — is its own idea and belongs in a module of its own, e.g. ``report/pdf.py``.)
+The PDF printing is :mod:`kamreport.report.pdf`, the workbook :mod:`kamreport.report.workbook`.
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
 import contextlib
 import errno
-import io
-import json
 import os
-import re
-import select
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,7 +31,8 @@ import kamreport
 from kamreport.data.sources import redact_url
 from kamreport.errors import RenderError, first_line
 from kamreport.params import Params
-from kamreport.report.notebook import TABLE_MIME
+from kamreport.report.pdf import chromium, close_browser, print_pdf  # noqa: F401 - re-exported
+from kamreport.report.workbook import SHEET_MAX, report_tables, sheet_names, to_xlsx  # noqa: F401 - re-exported
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -272,221 +264,9 @@ def _group(members: list) -> None:
     members[-1][1].setdefault("metadata", {})[KEEP] = "close"
 
 
-#: Characters Excel refuses in a sheet name, and its length limit.
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-SHEET_MAX = 31
-
-
-def report_tables(nb: nbformat.NotebookNode) -> list[dict]:
-    """The tables an executed notebook displayed through ``kn.table``, in order, each its raw
-    bundle (:data:`~kamreport.report.notebook.TABLE_MIME`) with ``"heading"``: the last heading
-    shown above it (what names its sheet when the table has no name)."""
-    found, heading = [], ""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data", {})
-            markdown = data.get("text/markdown", "")
-            if isinstance(markdown, list):
-                markdown = "".join(markdown)
-            if markdown.startswith("#"):
-                heading = markdown.lstrip("#").strip().splitlines()[0]
-            if TABLE_MIME in data:
-                found.append({**data[TABLE_MIME], "heading": heading})
-    return found
-
-
-def sheet_names(wanted: list[str]) -> list[str]:
-    """Unique Excel sheet names (<= 31 characters, none of ``[]:*?/\\``) for ``wanted``.
-
-    Examples
-    --------
-    >>> sheet_names(["Paths", "Paths", "", "A very long heading that Excel would refuse: yes"])
-    ['Paths', 'Paths (2)', 'Table 3', 'A very long heading that Excel']
-    """
-    names: list[str] = []
-    for i, want in enumerate(wanted, start=1):
-        base = SHEET_FORBIDDEN.sub(" ", want).strip().strip("'") or f"Table {i}"
-        name, k = base[:SHEET_MAX].rstrip(), 1
-        while name.casefold() in {n.casefold() for n in names}:
-            k += 1
-            suffix = f" ({k})"
-            name = base[: SHEET_MAX - len(suffix)].rstrip() + suffix
-        names.append(name)
-    return names
-
-
-def to_xlsx(nb: nbformat.NotebookNode) -> bytes:
-    """Every table of an executed report in one workbook: a sheet per table, named after the
-    table (or the heading above it), headers as the report shows them (with their units),
-    numbers as numbers. A report without tables gets one sheet saying so."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    tables = report_tables(nb)
-    book = Workbook()
-    book.remove(book.active)
-    for name, table in zip(sheet_names([t.get("name") or t["heading"] for t in tables]), tables):
-        sheet = book.create_sheet(name)
-        index = table.get("index") or []
-        levels = len(index[0]) if index else 0
-        names = (list(table.get("index_names") or []) + [""] * levels)[:levels]
-        header = names + list(table["columns"])
-        sheet.append(header)
-        for i, row in enumerate(table["data"]):
-            sheet.append((list(index[i]) if index else []) + [_cell(v) for v in row])
-        sheet.freeze_panes = "A2"
-        for j, head in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(j)].width = min(max(10, len(str(head)) + 2), 40)
-    if not tables:
-        book.create_sheet("Tables").append(["This report shows no tables."])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value):
-    """A JSON value as an Excel cell: lists and objects as text (Excel holds scalars only)."""
-    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
-
-
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if found := shutil.which(name):
-            return found
-    return None
-
-
-#: Chromium's flags for printing, shared by the one-shot and the long-lived browser.
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run")
-#: Wait until the page's fonts are loaded and two frames are drawn (plotly, CJK glyphs).
-SETTLED = "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
-
-
-class Browser:
-    """One headless Chromium printing many PDFs, driven by the DevTools protocol over a pipe
-    (``--remote-debugging-pipe``: NUL-separated JSON on the browser's fds 3 and 4, no port, no
-    extra package). A PDF then costs a page load and ``Page.printToPDF`` (~0.6 s) instead of a new
-    browser (~2 s); the pages are those of ``chromium --print-to-pdf`` (same A4 ``@page``).
-    Chromium quits when the pipe closes, so it never outlives its process."""
-
-    def __init__(self, executable: str):
-        self._profile = tempfile.mkdtemp(prefix="kam-chromium-")
-        commands, self._to_browser = os.pipe()
-        self._from_browser, replies = os.pipe()
-        # a tiny trampoline puts the pipe ends on fds 3 and 4 (no preexec_fn: workers have threads)
-        trampoline = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", trampoline, str(commands), str(replies), executable, *CHROMIUM_FLAGS,
-             f"--user-data-dir={self._profile}", "--remote-debugging-pipe", "about:blank"],
-            pass_fds=(commands, replies), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        os.close(commands)
-        os.close(replies)
-        self._buffer, self._events, self._id = b"", [], 0
-
-    def _message(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            if not select.select([self._from_browser], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                raise TimeoutError("Chromium did not answer in time")
-            if not (chunk := os.read(self._from_browser, 1 << 20)):
-                raise ConnectionError("Chromium closed its pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def call(self, method: str, params: dict | None = None, *, session: str | None = None,
-             timeout: float = 60) -> dict:
-        """Send one command and return its result (events that arrive meanwhile are kept)."""
-        self._id += 1
-        message = {"id": self._id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while (reply := self._message(deadline)).get("id") != self._id:
-            self._events.append(reply)
-        if "error" in reply:
-            raise RuntimeError(f"{method}: {reply['error'].get('message')}")
-        return reply["result"]
-
-    def _wait(self, event: str, session: str, deadline: float) -> None:
-        while not any(e.get("method") == event and e.get("sessionId") == session for e in self._events):
-            self._events.append(self._message(deadline))
-        self._events = [e for e in self._events if e.get("sessionId") != session]
-
-    def print_pdf(self, html_path: Path, *, timeout: float = 120) -> bytes:
-        """``html_path`` printed to PDF (the page's own ``@page`` size and margins)."""
-        deadline = time.monotonic() + timeout
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        try:
-            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            self.call("Page.enable", session=session)
-            self.call("Page.navigate", {"url": Path(html_path).resolve().as_uri()}, session=session)
-            self._wait("Page.loadEventFired", session, deadline)
-            self.call("Runtime.evaluate", {"expression": SETTLED, "awaitPromise": True}, session=session,
-                      timeout=max(1.0, deadline - time.monotonic()))
-            pdf = self.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
-                            session=session, timeout=max(1.0, deadline - time.monotonic()))
-        finally:
-            self.call("Target.closeTarget", {"targetId": target}, timeout=10)
-        return base64.b64decode(pdf["data"])
-
-    def close(self) -> None:
-        for fd in (self._to_browser, self._from_browser):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        try:
-            self._proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait(10)
-        shutil.rmtree(self._profile, ignore_errors=True)
-
-
-_BROWSER: Browser | None = None
-
-
-def close_browser() -> None:
-    """End this process's long-lived Chromium (:func:`html_to_pdf` starts one when needed)."""
-    global _BROWSER
-    if _BROWSER is not None:
-        _BROWSER, browser = None, _BROWSER
-        browser.close()
-
-
 def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> Path:
-    """Print ``html_path`` to an A4 PDF with headless Chromium (JavaScript and CJK intact).
-
-    The process keeps one Chromium for all its PDFs (:class:`Browser`); when that browser fails,
-    it is closed and this PDF is printed by a browser of its own (``--print-to-pdf``), so a
-    failure of the long-lived one costs time, never a report."""
-    global _BROWSER
-    executable = chromium()
-    if executable is None:
-        raise RenderError("PDF output needs Chromium, which is not installed; run `apt-get install chromium` or drop pdf from output.formats")
-    try:
-        if _BROWSER is None:
-            _BROWSER = Browser(executable)
-            atexit.register(close_browser)
-        pdf = _BROWSER.print_pdf(html_path, timeout=timeout)
-    except (OSError, ValueError, RuntimeError, TimeoutError, KeyError):
-        close_browser()
-    else:
-        return atomic_write(pdf_path, pdf)
-    with tempfile.TemporaryDirectory(prefix="kam-chromium-") as profile:
-        tmp_pdf = Path(profile) / "out.pdf"
-        cmd = [executable, *CHROMIUM_FLAGS, "--no-pdf-header-footer", f"--user-data-dir={profile}/profile",
-               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
-               f"--print-to-pdf={tmp_pdf}", html_path.resolve().as_uri()]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"{html_path}: Chromium did not finish printing the PDF within {timeout} s") from None
-        if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise RenderError(f"{html_path}: Chromium failed to print the PDF ({last})")
-        return atomic_write(pdf_path, tmp_pdf.read_bytes())
+    """Print ``html_path`` to ``pdf_path`` (A4, :func:`kamreport.report.pdf.print_pdf`), atomically."""
+    return atomic_write(pdf_path, print_pdf(html_path, timeout=timeout))
 
 
 def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = "",

@@ -183,6 +183,7 @@ def test_one_browser_prints_every_pdf_of_a_process(tmp_path):
     from pypdf import PdfReader
 
     import kamreport.report.render as render
+    import kamreport.report.pdf as printing
 
     pdfs = []
     for title in ("第一份报告", "Second report"):
@@ -190,30 +191,31 @@ def test_one_browser_prints_every_pdf_of_a_process(tmp_path):
         page.write_text(PAGE.replace("{title}", title), encoding="utf-8")
         pdfs.append(render.html_to_pdf(page, tmp_path / f"{len(pdfs)}.pdf"))
         if len(pdfs) == 1:
-            browser = render._BROWSER
-    assert render._BROWSER is browser and browser is not None and browser._proc.poll() is None
+            browser = printing._BROWSER
+    assert printing._BROWSER is browser and browser is not None and browser._proc.poll() is None
     for pdf, title in zip(pdfs, ("第一份报告", "Second report")):
         box = PdfReader(pdf).pages[0].mediabox
         assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert title in text and "满意度指数" in text
-    render.close_browser()
-    assert render._BROWSER is None and browser._proc.poll() is not None
+    printing.close_browser()
+    assert printing._BROWSER is None and browser._proc.poll() is not None
     assert not list(tmp_path.glob(".*"))                      # no temporary files left
 
 
 @pytest.mark.skipif(chromium() is None, reason="needs Chromium (make system-deps)")
 def test_a_failing_browser_costs_time_never_the_pdf(tmp_path, monkeypatch):
     import kamreport.report.render as render
+    import kamreport.report.pdf as printing
 
     def broken(self, html_path, *, timeout=120):
         raise ConnectionError("Chromium closed its pipe")
 
-    monkeypatch.setattr(render.Browser, "print_pdf", broken)
+    monkeypatch.setattr(printing.Browser, "print_pdf", broken)
     page = tmp_path / "r.html"
     page.write_text(PAGE.replace("{title}", "报告"), encoding="utf-8")
     pdf = render.html_to_pdf(page, tmp_path / "r.pdf")       # printed by a browser of its own
-    assert pdf.read_bytes().startswith(b"%PDF") and render._BROWSER is None
+    assert pdf.read_bytes().startswith(b"%PDF") and printing._BROWSER is None
 
 
 def test_the_next_report_takes_a_warm_kernel_and_nothing_of_the_last(tmp_path):
