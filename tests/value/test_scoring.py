@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamreport.errors import InputError
+from kamreport.errors import ConvergenceError, InputError
 from kamreport.value import clv, customer_summary, fit_bgnbd, fit_gamma_gamma
+from kamreport.value.bgnbd import loglik
 from kamreport.value.scoring import customer_batches, customer_patterns, fit_bgnbd_patterns, remote_clv
 
 OBS = "1997-09-30"
@@ -45,15 +46,21 @@ def test_weights_are_repeats_of_rows(counts: list[int]) -> None:
     base = pd.DataFrame({"frequency": [0, 1, 2, 3, 1, 0, 4, 2], "recency": [0, 3, 5, 9, 1, 0, 10, 8.0],
                          "T": [10, 10, 12, 12, 6, 4, 12, 9.0]})
     repeated = base.loc[base.index.repeat(counts)]
-    if not (repeated["frequency"] > 0).any() or len(repeated) < 5:
+    if not (repeated["frequency"] > 0).any():   # nobody repeats: refused before fitting
         with pytest.raises(InputError):
             fit_bgnbd(base, weights=counts)
         return
+    # the weighted likelihood is the repeated one, at any parameters
+    theta = np.array([0.8, 3.0, 0.6, 2.0])
+    rows = tuple(base[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    reps = tuple(repeated[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    ll_rows, ll_reps = loglik(theta, rows, False)[0], loglik(theta, reps, False)[0]
+    assert float(np.asarray(counts, dtype=float) @ ll_rows) == pytest.approx(float(ll_reps.sum()), rel=1e-12)
     try:
         want = fit_bgnbd(repeated)
-    except Exception as exc:   # not identified: both raise the same error type
-        with pytest.raises(type(exc)):
-            fit_bgnbd(base, weights=counts)
+    except ConvergenceError:
+        # not identified (a handful of customers): where the optimizer gives up depends on the last
+        # bits of the sums, so the weighted fit may stop a step earlier or later; no equality to check
         return
     got = fit_bgnbd(base, weights=counts)
     assert got.params == pytest.approx(want.params, rel=1e-6)
