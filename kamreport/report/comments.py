@@ -15,6 +15,7 @@ import pandas as pd
 from kamreport.report.labels import label
 from kamreport.report.style import BAD, GOOD, MUTED, figure_axes, finish, report_style
 from kamreport.satisfaction.comments import LABELS, MEASURED_ACCURACY, sentiment_shares
+from kamreport.report.tables import escaped as _styled
 
 SENTIMENT_COLORS = {"negative": BAD, "neutral": MUTED, "positive": GOOD}
 
@@ -24,10 +25,6 @@ def _plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _styled(frame: pd.DataFrame, formats: dict[str, str]):
-    """A Styler with every cell and header escaped (comments, terms and names come from data)."""
-    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
-    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def sentiment_chart(scored: pd.DataFrame, bands: pd.Series, language: str, *,

@@ -13,11 +13,9 @@ import pandas as pd
 from kamreport.report.labels import currency_word, label, money, percent, tier_label
 from kamreport.report.style import ACCENT, BAD, GOOD, INK, MUTED, figure_axes, finish, report_style
 from kamreport.value.profitability import break_even_volume
+from kamreport.report.tables import escaped as _styled
 
 
-def _styled(frame: pd.DataFrame, formats: dict[str, str]):
-    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
-    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def _share(v: float) -> float:

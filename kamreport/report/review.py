@@ -14,6 +14,7 @@ import pandas as pd
 
 from kamreport.report.labels import code_label, currency_word, label, money, translate_columns  # noqa: F401 - label: notebook 03
 from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, figure_axes, finish, report_style
+from kamreport.report.tables import escaped as _styled
 
 _CLASS_COLORS = {"true": GOOD, "latent": ACCENT, "spurious": WARN, "none": MUTED,
                  "core": GOOD, "at_risk": BAD, "grow": ACCENT, "maintain": MUTED}
@@ -26,10 +27,6 @@ def _money(value: float, currency: str, language: str) -> str:
     return money(value, currency, language)
 
 
-def _styled(frame: pd.DataFrame, formats: dict[str, str]) -> "pd.io.formats.style.Styler":
-    """A Styler with every cell and header escaped (ids and names come from data)."""
-    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
-    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def _head(frame: pd.DataFrame, language: str) -> pd.DataFrame:

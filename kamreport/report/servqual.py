@@ -17,6 +17,7 @@ import pandas as pd
 
 from kamreport.report.labels import LABELS, label
 from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, figure_axes, finish, report_style
+from kamreport.report.tables import escaped as _styled
 
 OVERALL = "overall"  # the SERVQUAL score's row in ServqualResult.dimensions
 _SERIES_COLORS = (ACCENT, WARN, GOOD, BAD, MUTED, "#7a1f5c")
@@ -52,10 +53,6 @@ def codebook_names(codebook, language: str) -> dict[str, str]:
     return names
 
 
-def _styled(frame: pd.DataFrame, formats: Mapping[str, str]):
-    """A Styler with every cell and header escaped (names come from data)."""
-    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
-    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def _headed(frame: pd.DataFrame, prefix: str, language: str) -> tuple[pd.DataFrame, dict[str, str]]:

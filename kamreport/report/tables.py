@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from kamreport.report.labels import label, translate_columns
@@ -146,3 +148,11 @@ def vif_table(vif: pd.DataFrame, names: dict[str, str], language: str = "zh", *,
         "verdict": verdict(vif["vif"], threshold, language, higher_is_better=False),
     })
     return styled(out, language, decimals=2, hide_index=True)
+
+
+def escaped(frame: pd.DataFrame, formats: Mapping[str, str] | None = None):
+    """A Styler with every cell and header escaped (ids, names and texts come from data); ``formats``
+    maps a column to its format, missing values show as "–"."""
+    formats = formats or {}
+    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
+    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)

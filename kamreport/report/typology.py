@@ -13,15 +13,13 @@ import pandas as pd
 
 from kamreport.report.labels import code_label, currency_word, label
 from kamreport.report.style import ACCENT, ACCENT_LIGHT, BAD, GOOD, INK, MUTED, WARN, figure_axes, finish, report_style
+from kamreport.report.tables import escaped as _styled
 
 TYPE_COLORS = {"apostle": GOOD, "loyalist": ACCENT, "mercenary": WARN, "hostage": "#7a1f5c",
                "defector": MUTED, "terrorist": BAD}
 _BEHAVIOUR_COLORS = (WARN, "#7a1f5c", GOOD)
 
 
-def _styled(frame: pd.DataFrame, formats: dict[str, str]):
-    sty = frame.style.format({c: formats.get(c) for c in frame.columns}, na_rep="–", escape="html")
-    return sty.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
 
 
 def measure_name(measure: str, language: str) -> str:
