@@ -138,7 +138,7 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
     """Dot chart of item means grouped by construct (``items`` from ``item_summary``)."""
     data = items.reset_index(drop=True)
     with report_style():
-        fig, ax = figure_axes(ax, (8, 0.16 * len(data) + 1.5))
+        fig, ax = figure_axes(ax, (8, 0.16 * len(data) + 1.8))
         constructs = list(dict.fromkeys(data["construct"]))
         palette = plt.get_cmap("tab10")
         y = np.arange(len(data))[::-1]
@@ -151,7 +151,9 @@ def item_means_chart(items: pd.DataFrame, language: str = "zh", *, scale: tuple[
         ax.set_yticks(y, data["item"])
         ax.set_xlim(scale)
         ax.set_xlabel(label("mean_axis", language, lo=scale[0], hi=scale[1]))
-        ax.legend(loc="lower left", fontsize=8, frameon=False, ncols=min(4, len(constructs)))
+        # below the axis title, outside the plot: inside, it covered the last items' dots
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), borderaxespad=1.5, fontsize=8, frameon=False,
+                  ncols=min(7, len(constructs)))
         low, high = data.loc[data["mean"].idxmin()], data.loc[data["mean"].idxmax()]
         take = label("take_item_means", language, high=high["item"], high_mean=high["mean"], low=low["item"],
                      low_mean=low["mean"])

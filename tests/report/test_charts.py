@@ -167,3 +167,20 @@ def test_segment_and_change_charts(sat_analysis, language, segment, wave):
             assert "0.5" in text and f"{sig['change'].iloc[0]:+.1f}" in text
     else:
         assert a.index_change is None
+
+
+@pytest.mark.parametrize("n_items", [3, 12, 31])
+def test_item_means_legend_covers_no_dot(n_items):
+    """The legend stands outside the plot: inside it covered the dots of the last items, which
+    start at the scale's low end (the demo's 31 items; a low mean is the dot a reader looks for)."""
+    constructs = ["Expectation", "Quality", "Value", "Satisfaction", "Loyalty", "Image"]
+    items = pd.DataFrame({"construct": [constructs[k * len(constructs) // n_items] for k in range(n_items)],
+                          "item": [f"q{k}" for k in range(n_items)],
+                          "mean": [1.2 + (k % 5) * 1.7 for k in range(n_items)]})
+    fig = charts.item_means_chart(items, "en", scale=(1, 10))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_legend().get_window_extent()
+    dots = ax.transData.transform(list(zip(items["mean"], range(n_items))))
+    assert not any(box.contains(x, y) for x, y in dots)
+    assert box.y1 < ax.get_window_extent().y0                  # below the plot, not on it
