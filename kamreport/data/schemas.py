@@ -11,14 +11,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import sys
+
 import pandas as pd
-import pandera.pandas as pa
 from pydantic import Field, ValidationError, model_validator
 
 from kamreport.data.blocks import (AnswersBlock, DeliveredValueBlock, Scale, ServqualBlock, _Strict,
                                    check_blocks)
 from kamreport.yamlfile import read_mapping
 from kamreport.errors import InputError, validation_message
+
+
+def _import_pandera():
+    """``pandera.pandas``, without pandera's import-time probe of ``pyspark.pandas``.
+
+    Where pyspark is installed (our ``spark`` extra), importing pandera also imports
+    ``pyspark.pandas`` (~0.4 s of every report) only so that pyspark can patch pandas for
+    pandas-on-Spark type hints; we validate pandas frames only and never use pandas-on-Spark.
+    The probe is told the module is absent for the duration of the import (it catches the
+    ImportError), then the entry is removed, so a later ``import pyspark.pandas`` works.
+    """
+    if "pandera" in sys.modules or "pyspark.pandas" in sys.modules:
+        import pandera.pandas as pa
+        return pa
+    sys.modules["pyspark.pandas"] = None  # type: ignore[assignment]
+    try:
+        import pandera.pandas as pa
+    finally:
+        if sys.modules.get("pyspark.pandas", 0) is None:
+            del sys.modules["pyspark.pandas"]
+    return pa
+
+
+pa = _import_pandera()
 
 ColumnType = Literal["str", "int", "float", "date"]
 

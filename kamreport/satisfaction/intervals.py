@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from kamreport.errors import InputError
 
@@ -83,7 +83,8 @@ def summarize(
     se = draws.std(axis=0, ddof=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(se > 0, estimate / se, np.nan)
-    p_value = 2 * stats.t.sf(np.abs(t), df=n - 1)
+    # Student's t tail: scipy.stats.t.sf(|t|, df) is special.stdtr(df, -|t|) (scipy.stats costs ~0.5 s to import)
+    p_value = 2 * special.stdtr(n - 1, -np.abs(t))
     if ci == "bca":
         if jackknife is None:
             raise InputError("ci='bca' needs the jackknife estimates; pass jackknife=")

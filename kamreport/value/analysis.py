@@ -10,13 +10,13 @@ function of :mod:`kamreport.value`; this module only chains them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from kamreport.data.joins import join_accounts
+from kamreport.data.remote import RemoteTransactions  # noqa: F401 - re-exported (defined in data: inputs.py needs it without this module's imports)
 from kamreport.errors import InputError, KamreportError
 from kamreport.value.bgnbd import BgNbdFit, fit_bgnbd
 from kamreport.value.lifetime import clv as lifetime_value
@@ -25,42 +25,6 @@ from kamreport.value.lorenz import Concentration, concentration
 from kamreport.value.gammagamma import GammaGammaFit, fit_gamma_gamma
 from kamreport.value.rfm import TierMigration, pyramid, rfm_scores, tier_migration, tier_profile
 from kamreport.value.summary import customer_summary
-
-
-@dataclass(frozen=True)
-class RemoteTransactions:
-    """Transactions that stay in their engine (e.g. Spark): an ibis table with the canonical
-    columns ``customer_id, date, amount`` (+ ``order_id``), filtered there. ``rename`` maps the
-    per-customer ids that come back (pseudonyms), since a keyed HMAC cannot run in the engine."""
-
-    table: Any
-    name: str
-    rename: Callable[[Any], str] | None = None
-
-    @property
-    def columns(self) -> list[str]:
-        """The canonical columns the analyses read (the table's other columns stay in the engine,
-        for ``filter``); none of them holds values that a report translates."""
-        return [c for c in ("customer_id", "date", "amount", "order_id") if c in self.table.columns]
-
-    def renamed(self, per_customer: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
-        """Per-customer rows back from the engine with their ids renamed (pseudonyms) and sorted
-        by the ids they show, as the in-process results are; ``attrs`` kept."""
-        if self.rename is None:
-            return per_customer
-        attrs = dict(per_customer.attrs)
-        out = per_customer.set_axis(pd.Index([self.rename(v) for v in per_customer.index],
-                                             name=per_customer.index.name)).sort_index()
-        out.attrs = attrs
-        return out
-
-    def summary(self, **options: Any) -> pd.DataFrame:
-        """:func:`customer_summary` computed in the engine, ids renamed on the per-customer rows."""
-        return self.renamed(customer_summary(self.table, **options))
-
-    def last_date(self) -> pd.Timestamp:
-        """The last transaction date, one scalar from the engine."""
-        return pd.Timestamp(self.table["date"].max().to_pandas()).normalize()
 
 
 @dataclass(frozen=True)
