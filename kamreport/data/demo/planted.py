@@ -111,6 +111,8 @@ TYPES: dict[str, tuple[int, int, bool]] = {
 
 def _cut(tx: pd.DataFrame, accounts, cut_dates: dict[str, pd.Timestamp]) -> pd.DataFrame:
     """Drop the order lines of ``accounts`` after their cut date (the account defects)."""
+    if not cut_dates:       # a small demo may have no account to cut
+        return tx
     cut = tx["account_id"].map(cut_dates)
     return tx[~(tx["account_id"].isin(accounts) & (tx["order_date"] > cut))]
 
@@ -188,7 +190,9 @@ def planted_facts(survey: pd.DataFrame, transactions: pd.DataFrame, complaints: 
     x, y = "软件许可", "云服务"
     has_x, has_y = lines.map(lambda s: x in s), lines.map(lambda s: y in s)
     support = float((has_x & has_y).mean())
-    confidence = support / float(has_x.mean())
+    # a small demo may have nobody buying x (or y): no rule to find, None rather than a division by 0
+    confidence = support / float(has_x.mean()) if has_x.any() else None
+    lift = round(confidence / float(has_y.mean()), 3) if confidence is not None and has_y.any() else None
     gaps = {}
     for key, *_ in SERVQUAL_DIMENSIONS:
         codes = [c for c, d, *_ in SERVQUAL_ITEMS if d == key]
@@ -208,7 +212,7 @@ def planted_facts(survey: pd.DataFrame, transactions: pd.DataFrame, complaints: 
     category_share = complaints["category"].value_counts(normalize=True)
     return {
         "association": {"antecedent": x, "consequent": y, "level": "account", "support": round(support, 4),
-                        "confidence": round(confidence, 4), "lift": round(confidence / float(has_y.mean()), 3)},
+                        "confidence": None if confidence is None else round(confidence, 4), "lift": lift},
         "servqual_worst_dimension": min(gaps, key=gaps.get),
         "servqual_gaps": gaps,
         "delivered_value_segment": {"column": column, "value": value, "components": list(components)},
