@@ -7,7 +7,11 @@ Notebooks call :func:`load_inputs` right after their parameters cell; ``kamrepor
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,7 +24,7 @@ from kamreport.data.sources import as_id, load_table, redact_url
 from kamreport.errors import InputError
 from kamreport.params import NOTEBOOKS, Params
 from kamreport.privacy import pseudonym, pseudonym_key, pseudonymize_columns
-from kamreport.value.analysis import RemoteTransactions
+from kamreport.data.remote import RemoteTransactions
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
                                               "complaints": None}
     remote: RemoteTransactions | None = None
     if "survey" in needs and d.survey:
-        frames["survey"] = read_survey(params.resolve(d.survey), codebook, table=d.survey_table)
+        frames["survey"] = _read(read_survey, params.resolve(d.survey), codebook, table=d.survey_table)
         if frames["survey"].attrs.get("sav_labels"):   # SPSS labels where the codebook has none
             codebook = codebook.with_sav_labels(frames["survey"].attrs["sav_labels"])
     if "transactions" in needs and d.transactions and d.transactions.engine == "spark":
@@ -83,7 +87,7 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     elif "transactions" in needs and d.transactions:
         t = d.transactions
         money = tuple(c for c in (t.margin, t.cost_to_serve) if c)
-        frames["transactions"] = read_transactions(params.resolve(t.path), customer=t.customer, date=t.date,
+        frames["transactions"] = _read(read_transactions, params.resolve(t.path), customer=t.customer, date=t.date,
                                                    amount=t.amount, table=t.table, date_format=t.date_format,
                                                    money=money)
         for role in ("order_id", "product_line"):
@@ -93,12 +97,12 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
                                  f"fix data.transactions.{role}")
     if "complaints" in needs and d.complaints:
         c = d.complaints
-        frames["complaints"] = read_complaints(params.resolve(c.path), account=c.account, date=c.date,
+        frames["complaints"] = _read(read_complaints, params.resolve(c.path), account=c.account, date=c.date,
                                                category=c.category, severity=c.severity,
                                                resolved_days=c.resolved_days, table=c.table,
                                                date_format=c.date_format)
     if d.accounts:
-        frames["accounts"] = load_table(params.resolve(d.accounts)).frame
+        frames["accounts"] = _read(_table_frame, params.resolve(d.accounts))
     if frames["survey"] is not None and frames["accounts"] is not None and d.account_key in frames["survey"]:
         attrs = frames["survey"].attrs
         frames["survey"] = join_accounts(frames["survey"], frames["accounts"], d.account_key,
@@ -120,6 +124,43 @@ def load_inputs(params: Params, notebook: str | None = None) -> Inputs:
     if remote is not None:
         frames["transactions"] = remote
     return Inputs(params=params, codebook=codebook, **frames)
+
+
+_MEMO: dict | None = None   # while remembered_reads() is active: read key -> frame
+
+
+@contextmanager
+def remembered_reads() -> Iterator[None]:
+    """Within the block, each local input file is read and validated once and later calls get a
+    copy: the checks of a batch (many parameter sets, one per region or language, name the same
+    files) read a 300,000-row log once, not once per parameter set. A file changed meanwhile
+    (size or mtime) is read again; databases and Spark are never remembered."""
+    global _MEMO
+    outer = _MEMO
+    _MEMO = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
+def _table_frame(source) -> pd.DataFrame:
+    return load_table(source).frame
+
+
+def _read(reader: Callable[..., pd.DataFrame], source, *args, **options) -> pd.DataFrame:
+    """``reader(source, *args, **options)``, from :data:`_MEMO` when :func:`remembered_reads` is on."""
+    path = Path(str(source))
+    if _MEMO is None or "://" in str(source) or not path.is_file():
+        return reader(source, *args, **options)
+    stat = path.stat()
+    key = (reader.__name__, str(path.resolve()), stat.st_size, stat.st_mtime_ns, repr(args), repr(sorted(options.items())))
+    if key not in _MEMO:
+        _MEMO[key] = reader(source, *args, **options)
+    frame = _MEMO[key]
+    out = frame.copy()
+    out.attrs = copy.deepcopy(frame.attrs)
+    return out
 
 
 def spark_backend(params: Params) -> Any:
@@ -332,4 +373,4 @@ def _counts(value: dict) -> str:
     return ", ".join(f"{k}: {_counts(v)}" if isinstance(v, dict) else f"{k} {v}" for k, v in value.items())
 
 
-__all__ = ["Inputs", "check_inputs", "cleaning_notes", "load_inputs"]
+__all__ = ["Inputs", "check_inputs", "cleaning_notes", "load_inputs", "remembered_reads"]

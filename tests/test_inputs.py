@@ -206,3 +206,42 @@ def test_a_named_product_line_column_must_exist(tmp_path) -> None:
     with pytest.raises(InputError, match=r"orders.csv: product_line column 'category' not found; fix "
                                          r"data.transactions.product_line"):
         load_inputs(Params.from_file(tmp_path / "p.yaml"))
+
+
+def test_remembered_reads_read_each_file_once_and_hand_out_copies(tmp_path, monkeypatch) -> None:
+    """A batch's checks (one parameter set per region, say) read a file once; each caller gets
+    its own copy (a filter of one set never shows in another), and a file changed in between is
+    read again; outside the block nothing is remembered."""
+    import kamreport.inputs as inputs_module
+    from kamreport.data import readers
+
+    pd.DataFrame({"account_id": ["A", "B", "C"], "region": ["East", "West", "East"]}).to_csv(
+        tmp_path / "accounts.csv", index=False)
+    pd.DataFrame({"account_id": list("ABCABC"), "date": ["2024-01-02"] * 6, "amount": [1.0] * 6}).to_csv(
+        tmp_path / "orders.csv", index=False)
+    spec = {"title": "t", "notebooks": ["02_customer_value"],
+            "data": {"accounts": "accounts.csv", "transactions": {"path": "orders.csv", "customer": "account_id"}}}
+    for region in ("East", "West"):
+        (tmp_path / f"{region}.yaml").write_text(yaml.safe_dump({**spec, "filter": {"region": region}}))
+    calls = []
+    real = readers.read_transactions
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    counted.__name__ = "read_transactions"
+    monkeypatch.setattr(inputs_module, "read_transactions", counted)
+    with inputs_module.remembered_reads():
+        east = load_inputs(Params.from_file(tmp_path / "East.yaml"))
+        west = load_inputs(Params.from_file(tmp_path / "West.yaml"))
+        assert len(calls) == 1
+        assert sorted(east.transactions["customer_id"].unique()) == ["A", "C"]
+        assert sorted(west.transactions["customer_id"].unique()) == ["B"]
+        assert east.transactions.attrs == west.transactions.attrs and east.transactions.attrs
+        pd.DataFrame({"account_id": list("AB"), "date": ["2024-01-03"] * 2, "amount": [2.0] * 2}).to_csv(
+            tmp_path / "orders.csv", index=False)
+        again = load_inputs(Params.from_file(tmp_path / "West.yaml"))
+        assert len(calls) == 2 and again.transactions["amount"].tolist() == [2.0]
+    load_inputs(Params.from_file(tmp_path / "West.yaml"))
+    assert len(calls) == 3

@@ -17,6 +17,7 @@ failed: the executed notebook is kept as ``.failed.ipynb``).
 from __future__ import annotations
 
 import functools
+import contextlib
 import hashlib
 import html
 import json
@@ -34,7 +35,8 @@ from kamreport.data.sources import redact_url
 from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
 from kamreport.report.labels import both
-from kamreport.report.render import NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, close_browser, close_kernels, run_report
+from kamreport.report.render import (NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, close_browser, close_kernels,
+                                     prestart, run_report)
 
 LOG = logging.getLogger("kamreport.run")
 
@@ -100,16 +102,18 @@ def gather_params(paths: list[str | Path]) -> tuple[list[Params], list[Refusal]]
 
 
 def check(params_list: list[Params]) -> tuple[list[Params], list[Refusal]]:
-    """Every check of ``kamreport validate`` on each parameter set; the refused ones apart."""
-    from kamreport.inputs import check_inputs
+    """Every check of ``kamreport validate`` on each parameter set; the refused ones apart.
+    Each input file is read once for all of them (:func:`~kamreport.inputs.remembered_reads`)."""
+    from kamreport.inputs import check_inputs, remembered_reads
 
     ready, refused = [], []
-    for p in params_list:
-        try:
-            check_inputs(p)
-            ready.append(p)
-        except KamreportError as exc:
-            refused.append(Refusal(p.source, str(exc), p))
+    with remembered_reads():
+        for p in params_list:
+            try:
+                check_inputs(p)
+                ready.append(p)
+            except KamreportError as exc:
+                refused.append(Refusal(p.source, str(exc), p))
     return ready, refused
 
 
@@ -117,11 +121,26 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _worker(params: Params, notebook: str, run_dir: str, run_id: str, warm_next: bool) -> ReportOutcome:
+def _worker_start(pdf: bool) -> None:
+    """A worker's first moments, while the parent still checks the inputs: its kernel starts and
+    imports, its HTML converter loads and its Chromium boots (see :func:`render.prestart`)."""
     # Two processes on two cores must not each start a BLAS thread pool per core.
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ["MKL_NUM_THREADS"] = "1"
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    from kamreport.report import render
+
+    with contextlib.suppress(Exception):   # a warm-up that fails costs time in the report, not the pool
+        render.prestart()
+        render.warm_converter()
+        if pdf:
+            render.start_browser()
+
+
+def _started() -> None:
+    """A task that only makes the pool start a worker (whose initializer warms it)."""
+
+
+def _worker(params: Params, notebook: str, run_dir: str, run_id: str, warm_next: bool) -> ReportOutcome:
     return run_report(params, notebook, Path(run_dir), run_id=run_id, warm_next=warm_next)
 
 
@@ -131,7 +150,6 @@ class _Folder:
 
     base: Path
     run_dir: Path
-    previous: dict[str, dict] = field(default_factory=dict)   # name -> last manifest entry
     outcomes: list[ReportOutcome] = field(default_factory=list)
     total: int = 0
 
@@ -140,21 +158,63 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
               run_id: str | None = None, progress: bool = True, force: bool = False,
               refused: list[Refusal] | None = None) -> BatchResult:
     """Check, then run every notebook of every parameter set; write manifests and indexes as
-    reports finish. Parameter sets that fail the checks are recorded as ``invalid``."""
+    reports finish. Parameter sets that fail the checks are recorded as ``invalid``.
+
+    Reports whose fingerprint equals the last successful run's are linked, not checked or run.
+    While the others' inputs are checked, the kernels, converters and browsers that will run
+    them are already starting (in this process for ``jobs=1``, in the workers otherwise).
+    """
     run_id = run_id or new_run_id()
-    ready, invalid = check(params_list)
-    invalid = [*(refused or []), *invalid]
-    if not ready:
-        raise InputError(invalid[0].error if invalid else "no parameter sets to run")
-    folders: dict[Path, _Folder] = {}
 
     def base_of(p: Params) -> Path:
         return (Path(out_dir) if out_dir else Path(p.resolve(p.output.dir))).resolve()
 
+    # what can be linked from the last run needs no check: its inputs are those checked then
+    previous: dict[Path, dict[str, dict]] = {}
+    fingerprints: dict[tuple[int, str], dict] = {}
+    reusable: dict[tuple[int, str], dict] = {}
+    for p in params_list:
+        base = base_of(p)
+        if base not in previous:
+            previous[base] = {} if force else _last_entries(base)
+        for nb in p.notebooks:
+            fingerprints[id(p), nb] = fp = fingerprint_of(p, nb)
+            last = previous[base].get(f"{p.name}-{nb}")
+            if last and fp["digest"] is not None and last.get("fingerprint") == fp["digest"]:
+                reusable[id(p), nb] = last
+    unchanged = {id(p) for p in params_list if all((id(p), nb) in reusable for nb in p.notebooks)}
+    to_check = [p for p in params_list if id(p) not in unchanged]
+    to_run = sum(1 for p in to_check for nb in p.notebooks if (id(p), nb) not in reusable)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if to_run > 1 and jobs > 1:
+            # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+                initargs=(any("pdf" in p.output.formats for p in to_check),)))
+            for _ in range(min(jobs, to_run)):
+                pool.submit(_started)
+        elif to_run:
+            prestart()
+        stack.callback(close_kernels)      # this process's spare kernels and Chromium, also on errors
+        stack.callback(close_browser)      # (workers close theirs at exit)
+        checked, invalid = check(to_check)
+        ok = {id(p) for p in checked} | unchanged
+        ready = [p for p in params_list if id(p) in ok]
+        invalid = [*(refused or []), *invalid]
+        if not ready:
+            raise InputError(invalid[0].error if invalid else "no parameter sets to run")
+        return _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress)
+
+
+def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress) -> BatchResult:  # noqa: PLR0913
+    """The run itself, once the parameter sets are checked (see :func:`run_batch`)."""
+    folders: dict[Path, _Folder] = {}
+
     def folder_of(p: Params) -> _Folder:
         base = base_of(p)
         if base not in folders:
-            folders[base] = _Folder(base, base / run_id, _last_entries(base))
+            folders[base] = _Folder(base, base / run_id)
             folders[base].run_dir.mkdir(parents=True, exist_ok=True)
         return folders[base]
 
@@ -176,6 +236,7 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
     started = datetime.now()
     handlers = [_log_to(f.run_dir / "run.log") for f in folders.values()]
     LOG.info("run %s: %d report(s), %d refused, jobs=%d", run_id, len(tasks), len(invalid), jobs)
+
     for f in folders.values():
         for o in f.outcomes:
             LOG.error("invalid %s: %s", o.name, o.error)
@@ -191,33 +252,30 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
     try:
         pending = []
         for p, nb, f in tasks:
-            fingerprint = fingerprint_of(p, nb)
-            last = f.previous.get(f"{p.name}-{nb}")
-            if not force and last and last.get("fingerprint") == fingerprint["digest"]:
-                record(f, _reuse(last, f, p, nb), p, fingerprint)
+            fingerprint = fingerprints[id(p), nb]
+            if (id(p), nb) in reusable:
+                record(f, _reuse(reusable[id(p), nb], f, p, nb), p, fingerprint)
             else:
                 pending.append((p, nb, f, fingerprint))
         bar = _progress(len(pending), progress)
-        if jobs <= 1 or len(pending) <= 1:
+        if pool is None or len(pending) <= 1:
             for i, (p, nb, f, fp) in enumerate(pending):
                 record(f, run_report(p, nb, f.run_dir, run_id=run_id, warm_next=i < len(pending) - 1), p, fp)
                 bar.update()
         else:
-            # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                # a worker starts the next report's kernel while it runs one, but for the last ones
-                futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id, i < len(pending) - jobs): (p, nb, f, fp)
-                           for i, (p, nb, f, fp) in enumerate(pending)}
-                for fut in as_completed(futures):
-                    p, nb, f, fp = futures[fut]
-                    try:
-                        outcome = fut.result()
-                    except Exception as exc:  # a worker that died still gets its manifest entry
-                        outcome = ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
-                                                status="failed", error=f"{type(exc).__name__}: {first_line(exc)}",
-                                                params=p.model_dump(mode="json"))
-                    record(f, outcome, p, fp)
-                    bar.update()
+            # a worker starts the next report's kernel while it runs one, but for the last ones
+            futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id, i < len(pending) - jobs): (p, nb, f, fp)
+                       for i, (p, nb, f, fp) in enumerate(pending)}
+            for fut in as_completed(futures):
+                p, nb, f, fp = futures[fut]
+                try:
+                    outcome = fut.result()
+                except Exception as exc:  # a worker that died still gets its manifest entry
+                    outcome = ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
+                                            status="failed", error=f"{type(exc).__name__}: {first_line(exc)}",
+                                            params=p.model_dump(mode="json"))
+                record(f, outcome, p, fp)
+                bar.update()
         bar.close()
         order = {f"{p.name}-{nb}": i for i, (p, nb) in enumerate((p, nb) for p in params_list
                                                                   for nb in p.notebooks)}
@@ -228,8 +286,6 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             _point_latest(f.base, run_id)
         LOG.info("run %s finished", run_id)
     finally:
-        close_browser()   # this process's Chromium and spare kernels (workers close theirs at exit)
-        close_kernels()
         for handler in handlers:
             LOG.removeHandler(handler)
             handler.close()
@@ -290,18 +346,25 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
     return h.hexdigest()
 
 
-def _tree_digest(folder: Path) -> str:
+def _tree_digest(folder: Path, pattern: str = "*") -> str:
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(folder).as_posix().encode())
         h.update(file_digest(path).encode())
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 over the package's own modules (names and contents): an edited module of an
+    editable install changes what a report computes without changing the version."""
+    return _tree_digest(Path(kamreport.__file__).parent, "*.py")
+
+
 def fingerprint_of(params: Params, notebook: str) -> dict:
     """What a report depends on: its parameters, the SHA-256 and size of each input file, the
-    notebook, the template and the package version; ``digest`` is None when an input is a
-    database (it cannot be hashed, so the report always runs)."""
+    notebook, the template, the package's code and version; ``digest`` is None when an input
+    is a database (it cannot be hashed, so the report always runs)."""
     inputs = {}
     hashable = True
     sources = {**params.sources(), "codebook": params.data.codebook}
@@ -317,7 +380,7 @@ def fingerprint_of(params: Params, notebook: str) -> dict:
     notebook_file = NOTEBOOK_DIR / f"{notebook}.ipynb"
     basis = {"params": params.model_dump(mode="json"), "variant": params.variant, "inputs": inputs,
              "notebook": file_digest(notebook_file) if notebook_file.is_file() else None,
-             "template": _tree_digest(TEMPLATE_DIR), "version": kamreport.__version__}
+             "template": _tree_digest(TEMPLATE_DIR), "code": code_digest(), "version": kamreport.__version__}
     digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
     return {"inputs": inputs, "digest": digest if hashable else None}
 

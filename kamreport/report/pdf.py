@@ -130,6 +130,16 @@ def close_browser() -> None:
         browser.close()
 
 
+def start_browser() -> None:
+    """Start this process's Chromium now, without waiting for it (it boots while a report's kernel
+    runs); nothing when it runs already or Chromium is not installed (:func:`print_pdf` says so)."""
+    global _BROWSER
+    if _BROWSER is None and (executable := chromium()) is not None:
+        with contextlib.suppress(OSError):
+            _BROWSER = Browser(executable)
+            atexit.register(close_browser)
+
+
 def print_pdf(html_path: Path, *, timeout: int = 120) -> bytes:
     """``html_path`` printed to an A4 PDF by headless Chromium (JavaScript and CJK intact).
 
@@ -164,4 +174,4 @@ def print_pdf(html_path: Path, *, timeout: int = 120) -> bytes:
         return tmp_pdf.read_bytes()
 
 
-__all__ = ["Browser", "chromium", "close_browser", "print_pdf"]
+__all__ = ["Browser", "chromium", "close_browser", "print_pdf", "start_browser"]

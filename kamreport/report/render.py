@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import functools
 import os
 import tempfile
 import time
@@ -31,7 +32,7 @@ import kamreport
 from kamreport.data.sources import redact_url
 from kamreport.errors import RenderError, first_line
 from kamreport.params import Params
-from kamreport.report.pdf import chromium, close_browser, print_pdf  # noqa: F401 - re-exported
+from kamreport.report.pdf import chromium, close_browser, print_pdf, start_browser  # noqa: F401 - re-exported
 from kamreport.report.workbook import SHEET_MAX, report_tables, sheet_names, to_xlsx  # noqa: F401 - re-exported
 
 REPO = Path(__file__).resolve().parents[2]
@@ -135,6 +136,24 @@ def _warm_kernel(name: str, cwd: str):
     return km
 
 
+def _starter() -> ThreadPoolExecutor:
+    """The threads that start kernels and import the converters while a report runs."""
+    global _STARTER
+    if _STARTER is None:
+        _STARTER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kam-start")
+        atexit.register(close_kernels)
+    return _STARTER
+
+
+def prestart(notebook_dir: Path | None = None, *, kernel: str | None = None) -> None:
+    """Start (in the background) the kernel that the next report run from ``notebook_dir`` will
+    take, with :data:`WARM_IMPORTS` done; nothing when one is already starting. A batch calls it
+    before checking its inputs, so the first report's kernel starts while the data are read."""
+    key = (kernel or kernel_name(), str(notebook_dir or NOTEBOOK_DIR))
+    if key not in _SPARES:
+        _SPARES[key] = _starter().submit(_warm_kernel, *key)
+
+
 def close_kernels() -> None:
     """Shut down the spare kernels this process started (:func:`execute` with ``warm_next``)."""
     while _SPARES:
@@ -152,20 +171,16 @@ def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None =
     :data:`WARM_IMPORTS` while this one runs (on the second core); this report takes the kernel
     that the previous one started, when there is one.
     """
-    global _STARTER
+    name, cwd = kernel or kernel_name(), str(notebook.parent)
+    prestart(notebook.parent, kernel=name)     # none waiting: start ours now, import papermill meanwhile
     import papermill
 
-    name, cwd = kernel or kernel_name(), str(notebook.parent)
-    spare = _SPARES.pop((name, cwd), None)
+    spare = _SPARES.pop((name, cwd))
     km = None
-    if spare is not None:
-        with contextlib.suppress(Exception):   # a spare that failed to start: a new kernel, as without
-            km = spare.result() if spare.result().is_alive() else None
+    with contextlib.suppress(Exception):   # a spare that failed to start: a new kernel, as without
+        km = spare.result() if spare.result().is_alive() else None
     if warm_next:
-        if _STARTER is None:
-            _STARTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kam-kernel")
-            atexit.register(close_kernels)
-        _SPARES[(name, cwd)] = _STARTER.submit(_warm_kernel, name, cwd)
+        prestart(notebook.parent, kernel=name)
     try:
         papermill.execute_notebook(
             str(notebook), str(out), parameters=parameters, kernel_name=name,
@@ -181,20 +196,33 @@ def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None =
             km.shutdown_kernel(now=True)
 
 
-def to_html(nb: nbformat.NotebookNode) -> str:
-    """Convert an executed notebook to self-contained HTML with code hidden, via our template."""
+@functools.lru_cache(maxsize=4)
+def _exporter(template_dir: str):
+    """Our HTML exporter (code hidden, images embedded), made once a process: importing nbconvert
+    and loading the template cost ~1 s, which :func:`run_report` pays while the kernel runs."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
-        template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)],
+        template_name=TEMPLATE, extra_template_basedirs=[template_dir],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True,
     )
     # cells tagged "remove_cell" are notes for analysts, not for readers of the report
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     exporter.register_preprocessor(keep_headings, enabled=True)
-    html, _ = exporter.from_notebook_node(nb)
+    exporter.template   # noqa: B018 - loads and compiles the template now
+    return exporter
+
+
+def warm_converter() -> Future:
+    """:func:`_exporter` made in the background (the HTML converter of the next report)."""
+    return _starter().submit(_exporter, str(TEMPLATE_DIR))
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    """Convert an executed notebook to self-contained HTML with code hidden, via our template."""
+    html, _ = _exporter(str(TEMPLATE_DIR)).from_notebook_node(nb)
     return html
 
 
@@ -292,6 +320,10 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
     os.close(fd)
     executed = Path(tmp)
     started = time.perf_counter()
+    # while the kernel runs: the converter is made and Chromium starts (the first report of a process)
+    converter = warm_converter()
+    if "pdf" in params.output.formats:
+        start_browser()
     try:
         try:
             execute(source, executed, {"params_file": str(Path(params.source).resolve()), "run_id": run_id},
@@ -314,6 +346,8 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
             nb = nbformat.read(executed, as_version=4)
             nb.metadata["kamreport"] = _report_metadata(params, run_id, durations["execute"])
             t0 = time.perf_counter()
+            with contextlib.suppress(Exception):   # a failure shows again, with its message, in to_html
+                converter.result()
             html_path = atomic_write(run_dir / f"{name}.html", to_html(nb))
             outputs["html"] = str(html_path)
             durations["html"] = round(time.perf_counter() - t0, 2)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -91,19 +92,71 @@ def test_failing_notebook_is_isolated_and_recorded(mobi_project, tmp_path, monke
     assert not (result.run_dir / "boom-01_satisfaction.html").exists()
 
 
-def test_unchanged_reports_are_not_rerun(mobi_project, tmp_path):
-    """Same parameters, inputs, notebook, template and version: linked from the last run; a
-    changed input or --force runs again (Quarto's freeze, for reports)."""
+def test_unchanged_reports_are_not_rerun(mobi_project, tmp_path, monkeypatch):
+    """Same parameters, inputs, notebook, template and version: linked from the last run, without
+    even reading the data again; --force runs again (Quarto's freeze, for reports)."""
+    import kamreport.inputs
+
     params = Params.from_file(mobi_project / "mobi.yaml")
     out = tmp_path / "reports"
     first = run_batch([params], out_dir=out, run_id="a", progress=False)
-    second = run_batch([params], out_dir=out, run_id="b", progress=False)
+    with monkeypatch.context() as m:
+        m.setattr(kamreport.inputs, "check_inputs", lambda p: pytest.fail("an unchanged report was checked"))
+        second = run_batch([params], out_dir=out, run_id="b", progress=False)
     assert [o.status for o in first.outcomes] == ["ok"] and [o.status for o in second.outcomes] == ["unchanged"]
     html = second.run_dir / "mobi-01_satisfaction.html"
     assert html.read_bytes() == (first.run_dir / "mobi-01_satisfaction.html").read_bytes()
     assert os.stat(html).st_ino == os.stat(first.run_dir / html.name).st_ino     # a hard link, no copy
     forced = run_batch([params], out_dir=out, run_id="c", progress=False, force=True)
     assert [o.status for o in forced.outcomes] == ["ok"]
+
+
+def test_fingerprint_follows_what_a_report_depends_on(mobi_project, tmp_path, monkeypatch):
+    """Parameters, inputs, notebook, template and the package's code each change the digest
+    (an analyst editing a notebook or a module of an editable install gets a fresh report
+    without --force); the same things give the same digest."""
+    import kamreport
+    import kamreport.report.batch as batch
+    import kamreport.report.render as render
+
+    notebooks, templates = tmp_path / "notebooks", tmp_path / "templates"
+    shutil.copytree(render.NOTEBOOK_DIR, notebooks)
+    shutil.copytree(render.TEMPLATE_DIR, templates)
+    monkeypatch.setattr(batch, "NOTEBOOK_DIR", notebooks)
+    monkeypatch.setattr(batch, "TEMPLATE_DIR", templates)
+    project = tmp_path / "project"
+    shutil.copytree(mobi_project, project)
+    params = Params.from_file(project / "mobi.yaml")
+
+    def digest() -> str:
+        return batch.fingerprint_of(Params.from_file(project / "mobi.yaml"), "01_satisfaction")["digest"]
+
+    seen = [digest()]
+    assert digest() == seen[0] and batch.fingerprint_of(params, "01_satisfaction")["digest"] == seen[0]
+    with open(notebooks / "01_satisfaction.ipynb", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    seen.append(digest())
+    template = next(p for p in sorted(templates.rglob("*")) if p.is_file())
+    template.write_bytes(template.read_bytes() + b"\n")
+    seen.append(digest())
+    survey = next(project.glob("*.csv"))
+    survey.write_bytes(survey.read_bytes() + b"\n")
+    seen.append(digest())
+    data = yaml.safe_load((project / "mobi.yaml").read_text())
+    data["title"] = "another title"
+    (project / "mobi.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    seen.append(digest())
+    package = tmp_path / "kamreport"
+    shutil.copytree(Path(kamreport.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(kamreport, "__file__", str(package / "__init__.py"))
+    batch.code_digest.cache_clear()
+    assert digest() == seen[-1]                          # the same code, copied elsewhere
+    with open(package / "value" / "rfm.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    batch.code_digest.cache_clear()
+    seen.append(digest())
+    batch.code_digest.cache_clear()
+    assert len(set(seen)) == len(seen)
 
 
 def test_cli_exit_codes(mobi_project, tmp_path):
