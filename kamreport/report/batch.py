@@ -16,8 +16,8 @@ failed: the executed notebook is kept as ``.failed.ipynb``).
 
 from __future__ import annotations
 
-import functools
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -36,7 +36,7 @@ from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
 from kamreport.report.labels import both
 from kamreport.report.render import (NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, close_browser, close_kernels,
-                                     prestart, run_report)
+                                     run_report, warm_up)
 
 LOG = logging.getLogger("kamreport.run")
 
@@ -123,17 +123,12 @@ def new_run_id() -> str:
 
 def _worker_start(pdf: bool) -> None:
     """A worker's first moments, while the parent still checks the inputs: its kernel starts and
-    imports, its HTML converter loads and its Chromium boots (see :func:`render.prestart`)."""
+    imports, its HTML converter loads and its Chromium boots (:func:`render.warm_up`)."""
     # Two processes on two cores must not each start a BLAS thread pool per core.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    from kamreport.report import render
-
     with contextlib.suppress(Exception):   # a warm-up that fails costs time in the report, not the pool
-        render.prestart()
-        render.warm_converter()
-        if pdf:
-            render.start_browser()
+        warm_up(pdf)
 
 
 def _started() -> None:
@@ -186,16 +181,16 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
     to_check = [p for p in params_list if id(p) not in unchanged]
     to_run = sum(1 for p in to_check for nb in p.notebooks if (id(p), nb) not in reusable)
     with contextlib.ExitStack() as stack:
-        pool = None
+        pool, pdf = None, any("pdf" in p.output.formats for p in to_check)
         if to_run > 1 and jobs > 1:
             # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
-                initargs=(any("pdf" in p.output.formats for p in to_check),)))
+                initargs=(pdf,)))
             for _ in range(min(jobs, to_run)):
                 pool.submit(_started)
         elif to_run:
-            prestart()
+            warm_up(pdf)
         stack.callback(close_kernels)      # this process's spare kernels and Chromium, also on errors
         stack.callback(close_browser)      # (workers close theirs at exit)
         checked, invalid = check(to_check)

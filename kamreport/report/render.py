@@ -220,6 +220,16 @@ def warm_converter() -> Future:
     return _starter().submit(_exporter, str(TEMPLATE_DIR))
 
 
+def warm_up(pdf: bool) -> None:
+    """Everything the next report of this process will need, started in the background: its
+    kernel (:func:`prestart`), the HTML converter and, for a PDF, Chromium. A batch calls it
+    before checking the inputs (in the parent, or in each worker as it starts)."""
+    prestart()
+    warm_converter()
+    if pdf:
+        start_browser()
+
+
 def to_html(nb: nbformat.NotebookNode) -> str:
     """Convert an executed notebook to self-contained HTML with code hidden, via our template."""
     html, _ = _exporter(str(TEMPLATE_DIR)).from_notebook_node(nb)
