@@ -133,6 +133,9 @@ def _warm_kernel(name: str, cwd: str):
         raise
     finally:
         client.stop_channels()
+    # papermill's client: nbclient awaits its reads and checks each second that the kernel lives;
+    # a blocking client (what a KernelManager makes) would wait forever for a kernel that died
+    km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     return km
 
 
@@ -179,10 +182,6 @@ def execute(notebook: Path, out: Path, parameters: dict, *, kernel: str | None =
     km = None
     with contextlib.suppress(Exception):   # a spare that failed to start: a new kernel, as without
         km = spare.result() if spare.result().is_alive() else None
-    if km is not None:
-        # nbclient awaits the client's reads and checks each second that the kernel lives; a
-        # blocking client (what a KernelManager makes) would wait forever for a kernel that died
-        km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
     if warm_next:
         prestart(notebook.parent, kernel=name)
     try:
