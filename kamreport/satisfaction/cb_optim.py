@@ -28,6 +28,7 @@ analysis by least-squares and maximum-likelihood methods". Arbuckle (1996) FIML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -50,6 +51,19 @@ class Block:
 
 
 @dataclass(frozen=True)
+class _Batch:
+    """The blocks of one group that observe the same number of items, stacked: the patterns of
+    missing answers are many (FIML: one block each), so each step handles them in one batched
+    call of numpy's linear algebra instead of a Python loop over the blocks."""
+
+    group: int
+    index: np.ndarray  # (blocks, k) positions of the observed items
+    weight: np.ndarray  # (blocks,) n_b / N
+    mean: np.ndarray  # (blocks, k)
+    cov: np.ndarray  # (blocks, k, k)
+
+
+@dataclass(frozen=True)
 class Discrepancy:
     """``F(x)`` over the blocks of one or several groups (see the module docstring)."""
 
@@ -62,81 +76,120 @@ class Discrepancy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_total", float(sum(b.n for b in self.blocks)))
 
+    @cached_property
+    def _batches(self) -> tuple[_Batch, ...]:
+        sizes: dict[tuple[int, int], list[Block]] = {}
+        for b in self.blocks:
+            sizes.setdefault((b.group, len(b.index)), []).append(b)
+        return tuple(_Batch(group, np.stack([b.index for b in bs]),
+                            np.array([b.n for b in bs]) / self.n_total,
+                            np.stack([b.mean for b in bs]), np.stack([b.cov for b in bs]))
+                     for (group, _), bs in sizes.items())
+
     def _moments(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         return [s.implied(x) for s in self.structures]
+
+    def _parts(self, moments: list[tuple[np.ndarray, np.ndarray]]):
+        """Per batch: the implied covariances of its blocks' items (blocks x k x k) and, with a
+        mean structure, the deviations ``xbar_b - mu_b`` (else zeros)."""
+        for batch in self._batches:
+            sigma, mu = moments[batch.group]
+            rows = batch.index
+            d = batch.mean - mu[rows] if self.meanstructure else np.zeros(rows.shape)
+            yield batch, sigma[rows[:, :, None], rows[:, None, :]], d
 
     def value(self, x: np.ndarray) -> float:
         """F(x); ``inf`` where an implied covariance is not positive definite."""
         total = 0.0
-        for b, (sigma, mu) in self._per_block(self._moments(x)):
+        for batch, sigma, d in self._parts(self._moments(x)):
             try:
                 chol = np.linalg.cholesky(sigma)
             except np.linalg.LinAlgError:
                 return float("inf")
-            c = b.cov
-            if self.meanstructure:
-                d = b.mean - mu
-                c = c + np.outer(d, d)
-            z = np.linalg.solve(chol, c)
-            z = np.linalg.solve(chol, z.T)
-            total += b.n * (2 * np.sum(np.log(np.diag(chol))) + np.trace(z))
-        return float(total / self.n_total - self.constant)
+            c = batch.cov + d[:, :, None] * d[:, None, :]
+            log_det = 2 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+            trace = np.einsum("bii->b", np.linalg.solve(sigma, c))
+            total += float(batch.weight @ (log_det + trace))
+        return float(total - self.constant)
 
-    def _per_block(self, moments: list[tuple[np.ndarray, np.ndarray]]):
-        for b in self.blocks:
-            sigma, mu = moments[b.group]
-            if len(b.index) == len(mu):
-                yield b, (sigma, mu)
-            else:
-                yield b, (sigma[b.grid], mu[b.index])
+    def _scatter(self, batch: _Batch, values: np.ndarray, p: int) -> np.ndarray:
+        """Sum over the blocks of ``values`` (blocks x k x k, weighted) placed at their items' rows
+        and columns of a p x p matrix (zero where a block does not observe)."""
+        rows = batch.index
+        flat = (rows[:, :, None] * p + rows[:, None, :]).ravel()
+        return np.bincount(flat, weights=values.ravel(), minlength=p * p).reshape(p, p)
+
+    def _padded_inverses(self, batch: _Batch, sigma: np.ndarray, p: int) -> np.ndarray:
+        """Per block the inverse of its implied covariance, placed in a p x p matrix of zeros."""
+        rows = batch.index
+        out = np.zeros((len(rows), p, p))
+        out[np.arange(len(rows))[:, None, None], rows[:, :, None], rows[:, None, :]] = np.linalg.inv(sigma)
+        return out
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """Gradient of F (analytic, no derivative matrices formed)."""
         moments = self._moments(x)
         ws = [np.zeros_like(sigma) for sigma, _ in moments]
         vs = [np.zeros_like(mu) for _, mu in moments]
-        for b in self.blocks:
-            sigma, mu = moments[b.group]
-            full = len(b.index) == len(mu)
-            if not full:
-                sigma, mu = sigma[b.grid], mu[b.index]
+        for batch, sigma, d in self._parts(moments):
+            p = len(moments[batch.group][1])
             inverse = np.linalg.inv(sigma)
-            c = b.cov
-            weight = b.n / self.n_total
-            v = np.zeros_like(mu)
-            if self.meanstructure:
-                d = b.mean - mu
-                c = c + np.outer(d, d)
-                v = inverse @ d
+            c = batch.cov + d[:, :, None] * d[:, None, :]
             w = inverse - inverse @ c @ inverse
-            if full:
-                ws[b.group] += weight * w
-                vs[b.group] += weight * v
-            else:
-                ws[b.group][b.grid] += weight * w
-                vs[b.group][b.index] += weight * v
+            ws[batch.group] += self._scatter(batch, batch.weight[:, None, None] * w, p)
+            if self.meanstructure:
+                v = np.einsum("bij,bj->bi", inverse, d) * batch.weight[:, None]
+                vs[batch.group] += np.bincount(batch.index.ravel(), weights=v.ravel(), minlength=p)
         return sum((s.gradient(x, w, v) for s, w, v in zip(self.structures, ws, vs)),
                    start=np.zeros(len(x)))
 
     def expected_hessian(self, x: np.ndarray) -> np.ndarray:
-        """Expected Hessian of F (k x k): ``tr(S^-1 D_i S^-1 D_j) + 2 m_i' S^-1 m_j``, weighted."""
+        """Expected Hessian of F (k x k): ``tr(S^-1 D_i S^-1 D_j) + 2 m_i' S^-1 m_j``, weighted.
+
+        A group of few blocks (complete data) sums ``vec(L^-1 D_i L^-T)' vec(L^-1 D_j L^-T)``
+        block by block (``L`` the Cholesky factor). A group of many (FIML's patterns) uses, with
+        ``P_b`` the inverse of block b's implied covariance padded with zeros to p x p,
+        ``vec(D_i)' [sum_b n_b/N (P_b kron P_b)] vec(D_j)``: one matrix product over the blocks,
+        then two with the derivatives; the cheaper of the two by their operation counts."""
         k = len(x)
         info = np.zeros((k, k))
-        derivatives = [s.derivatives(x) for s in self.structures]
         moments = self._moments(x)
-        for b in self.blocks:
-            sigma, mu = moments[b.group]
-            d_sigma, d_mu = derivatives[b.group]
-            if len(b.index) != len(mu):
-                sigma = sigma[b.grid]
-                d_sigma, d_mu = d_sigma[:, b.index][:, :, b.index], d_mu[:, b.index]
+        for group, structure in enumerate(self.structures):
+            batches = [part for part in self._parts(moments) if part[0].group == group]
+            if not batches:
+                continue
+            d_sigma, d_mu = structure.derivatives(x)
+            p = d_sigma.shape[1]
             used = np.flatnonzero(np.any(d_sigma, axis=(1, 2)) | np.any(d_mu, axis=1))
-            chol_inv = np.linalg.inv(np.linalg.cholesky(sigma))
-            flat = (chol_inv @ d_sigma[used] @ chol_inv.T).reshape(len(used), -1)
-            block = flat @ flat.T
-            if self.meanstructure:
-                block += 2 * d_mu[used] @ np.linalg.solve(sigma, d_mu[used].T)
-            info[np.ix_(used, used)] += b.n / self.n_total * block
+            d_sigma, d_mu = d_sigma[used], d_mu[used]
+            m = len(used)
+            blocks = sum(len(b.index) for b, _, _ in batches)
+            direct = sum(len(b.index) * (m * b.index.shape[1] ** 3 + m * m * b.index.shape[1] ** 2)
+                         for b, _, _ in batches)
+            block = np.zeros((m, m))
+            if direct <= (blocks + m) * p**4 + m * m * p * p:
+                for batch, sigma, _ in batches:
+                    for rows, weight, cov in zip(batch.index, batch.weight, sigma):
+                        grid = np.ix_(rows, rows)
+                        chol_inv = np.linalg.inv(np.linalg.cholesky(cov))
+                        flat = (chol_inv @ d_sigma[:, grid[0], grid[1]] @ chol_inv.T).reshape(m, -1)
+                        block += weight * (flat @ flat.T)
+                        if self.meanstructure:
+                            block += 2 * weight * d_mu[:, rows] @ np.linalg.solve(cov, d_mu[:, rows].T)
+            else:
+                kron, mean_weight = np.zeros((p * p, p * p)), np.zeros((p, p))
+                for batch, sigma, _ in batches:
+                    padded = self._padded_inverses(batch, sigma, p).reshape(len(batch.index), p * p)
+                    weighted = padded * batch.weight[:, None]
+                    kron += weighted.T @ padded  # [(a,b), (c,d)]: sum_b w P_ab P_cd
+                    mean_weight += weighted.sum(axis=0).reshape(p, p)
+                # tr(P D_i P D_j) = sum_abcd P_ab (D_i)_bc P_cd (D_j)_da: order as [(a,d), (b,c)]
+                h = kron.reshape(p, p, p, p).transpose(0, 3, 1, 2).reshape(p * p, p * p)
+                flat = d_sigma.reshape(m, p * p)
+                block = (flat @ h.T) @ flat.T
+                if self.meanstructure:
+                    block += 2 * d_mu @ mean_weight @ d_mu.T
+            info[np.ix_(used, used)] += block
         return info
 
     def gradient_and_hessian(self, x: np.ndarray, hessian: bool = True

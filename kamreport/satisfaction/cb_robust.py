@@ -37,7 +37,6 @@ import numpy as np
 from scipy import stats
 
 from kamreport.satisfaction.cb_fimlc import corrected_indices
-from kamreport.satisfaction.cb_moments import trace_products
 from kamreport.satisfaction.cb_optim import Discrepancy
 
 
@@ -64,40 +63,51 @@ def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool,
     rows, cols = np.tril_indices(p)
     n_cov = len(rows)
     q = n_cov + (p if means else 0)
-    scores, info = np.zeros((n, q)), np.zeros((q, q))
+    scores = np.zeros((n, q))
     observed = ~np.isnan(z)
     patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
+    # per pattern, padded to p x p with zeros where it does not observe: Sigma_o^-1, the weight
+    # -m/2 Sigma_o^-1 + Sigma_o^-1 e'e Sigma_o^-1 of the information, and u summed over its rows
+    inverses, weights = np.zeros((len(patterns), p, p)), np.zeros((len(patterns), p, p))
+    u_sums, counts = np.zeros((len(patterns), p)), np.zeros(len(patterns))
+    twice = 2.0 - (rows == cols)
     for k, pattern in enumerate(patterns):
         o = np.flatnonzero(pattern)
         members = np.flatnonzero(np.ravel(inverse) == k)
-        m = len(members)
         position = np.full(p, -1)
         position[o] = np.arange(len(o))
         used = np.flatnonzero(pattern[rows] & pattern[cols])  # covariance moments observed
         ra, ca = position[rows[used]], position[cols[used]]
-        diagonal = (ra == ca).astype(float)
-        twice = 2.0 - diagonal
         inv = np.linalg.inv(sigma[np.ix_(o, o)])
         e = z[np.ix_(members, o)] - (mu[o] if means else z[:, o].mean(axis=0))
         u = e @ inv
-        score = -0.5 * (inv[ra, ca] * twice - u[:, ra] * u[:, ca] * twice)
-        scores[np.ix_(members, used)] = score
+        scores[np.ix_(members, used)] = -0.5 * twice[used] * (inv[ra, ca] - u[:, ra] * u[:, ca])
         if means:
             scores[np.ix_(members, n_cov + o)] = u
-        if not information:
-            continue
-        w = inv @ (e.T @ e) @ inv
-        h = trace_products(inv, inv, diagonal, diagonal, ra, ca, ra, ca)
-        h2 = trace_products(inv, w, diagonal, diagonal, ra, ca, ra, ca)
-        block = 0.5 * (-m * h + 2 * h2)
-        if means:
-            v = u.sum(axis=0)
-            cross = (inv[:, ra] * v[ca] + inv[:, ca] * v[ra]) / (1 + diagonal)
-            index = np.concatenate([used, n_cov + o])
-            full = np.block([[block, cross.T], [cross, m * inv]])
-            info[np.ix_(index, index)] += full
-        else:
-            info[np.ix_(used, used)] += block
+        if information:
+            grid = np.ix_(o, o)
+            inverses[k][grid] = inv
+            weights[k][grid] = -0.5 * len(members) * inv + inv @ (e.T @ e) @ inv
+            u_sums[k, o] = u.sum(axis=0)
+            counts[k] = len(members)
+    info = np.zeros((q, q))
+    if not information:
+        return scores, info
+    # sum_k tr(A_k D_q B_k D_r) = sum of four entries of sum_k A_k kron B_k (trace_products'
+    # identity), one matrix product over the patterns instead of one gather per pattern
+    kron = inverses.reshape(len(patterns), -1).T @ weights.reshape(len(patterns), -1)
+    block = np.zeros((n_cov, n_cov))
+    for x, y in ((rows, cols), (cols, rows)):
+        for uu, v in ((rows, cols), (cols, rows)):
+            block += kron[np.add.outer(x * p, v), np.add.outer(y * p, uu)]
+    diagonal = (rows == cols).astype(float)
+    info[:n_cov, :n_cov] = block / np.outer(1 + diagonal, 1 + diagonal)
+    if means:
+        mixed = (inverses.reshape(len(patterns), -1).T @ u_sums).reshape(p, p, p)  # [x, a, b]
+        cross = (mixed[:, rows, cols] + mixed[:, cols, rows]) / (1 + diagonal)
+        info[n_cov:, :n_cov] = cross
+        info[:n_cov, n_cov:] = cross.T
+        info[n_cov:, n_cov:] = np.tensordot(counts, inverses, axes=1)
     return scores, info
 
 
