@@ -258,7 +258,9 @@ def _numbers(values: pd.Series, loaded: _Loaded, column: str) -> pd.Series:
     parsed, _ = parse_numbers(values, delimiter=loaded.delimiter, where=loaded.rows, name=loaded.name,
                               column=column)
     numbers = pd.to_numeric(parsed, errors="coerce").astype("float64")
-    bad = numbers.isna() & values.notna() & (values.astype("string").str.strip() != "")
+    bad = numbers.isna() & values.notna()
+    if bad.any():  # blanks are no error (text only where something failed: 0.1 s a 300k-row column)
+        bad[bad] = (values[bad].astype("string").str.strip() != "").to_numpy(dtype=bool)
     if bad.any():
         shown = ", ".join(repr(str(v)) for v in values[bad].iloc[:3])
         raise InputError(f"{loaded.name}: column {column!r} holds values that are no numbers at "
