@@ -47,3 +47,19 @@ def test_the_public_data_names_resolve_lazily():
     from kamreport.data import Codebook, read_survey, read_transactions  # noqa: F401
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         data.nothing  # noqa: B018
+
+
+def test_checking_a_batch_imports_no_analysis_library(tmp_path):
+    """`kamreport run` checks every parameter set in its own process before the reports' kernels
+    run them: reading and checking the inputs (model included) needs no scipy.stats, pingouin,
+    semopy or matplotlib (1.7 s of imports on the demo that only slowed the batch's start)."""
+    from kamreport.data.demo import write_demo_data
+
+    write_demo_data(tmp_path / "data", n_accounts=60, n_respondents=300)
+    params = tmp_path / "p.yaml"
+    params.write_text("title: t\ndata:\n  survey: data/survey.csv\n  codebook: data/codebook.yaml\n"
+                      "notebooks: [01_satisfaction]\n", encoding="utf-8")
+    loaded = _loaded_after("from kamreport.report.batch import check, gather_params\n"
+                           f"ready, refused = check(gather_params([{str(params)!r}])[0])\n"
+                           "assert ready and not refused, refused")
+    assert not [m for m in (*HEAVY, "matplotlib.pyplot") if m in loaded and m not in ("duckdb", "ibis")]

@@ -25,6 +25,7 @@ from IPython.display import HTML, Image, Markdown, display
 
 from kamreport.report.labels import label, label_from, note
 from kamreport.report.style import WARN, stars_legend
+from kamreport.report.workbook import TABLE_MIME
 
 PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
 #: Third-party warning categories that are statistics, not noise (matched on the class name).
@@ -166,7 +167,6 @@ def in_language(inputs, language: str, *, account_name: str = "account_name"):
 
 
 #: The mime type of a table's raw data (for the xlsx output); nbconvert's HTML ignores it.
-TABLE_MIME = "application/vnd.kamreport.table+json"
 
 
 def table_bundle(frame, name: str | None = None) -> dict:

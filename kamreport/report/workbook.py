@@ -8,7 +8,9 @@ import re
 
 import nbformat
 
-from kamreport.report.notebook import TABLE_MIME
+#: The MIME type under which a displayed table carries its data for the workbook (the report's
+#: process that writes the workbook never imports the notebook helpers and their matplotlib).
+TABLE_MIME = "application/vnd.kamreport.table+json"
 
 #: Characters Excel refuses in a sheet name, and its length limit.
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

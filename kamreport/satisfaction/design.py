@@ -20,9 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kamreport.errors import InputError
+
+
+def _stats():
+    """scipy.stats, imported when a test is computed (1 s that checking a model does not need)."""
+    from scipy import stats
+
+    return stats
 
 if TYPE_CHECKING:
     from kamreport.satisfaction.pls import PlsResult
@@ -70,7 +76,7 @@ def mean_interval(values: np.ndarray, w: np.ndarray | None, codes: np.ndarray | 
             r = np.bincount(codes, weights=r)[np.unique(codes)]
         units = r.size
         se = float(np.sqrt(units / (units - 1) * (r @ r)) / total) if units > 1 else np.nan
-    half = float(stats.t.ppf((1 + ci) / 2, units - 1)) * se if units > 1 else np.nan
+    half = float(_stats().t.ppf((1 + ci) / 2, units - 1)) * se if units > 1 else np.nan
     out = {"n": n, "index": mean, "std_error": se, "ci_low": mean - half, "ci_high": mean + half}
     return out if codes is None else {**out, "n_clusters": units}
 
@@ -99,9 +105,9 @@ def change_interval(v: np.ndarray, sel: list[np.ndarray], w: np.ndarray | None,
         df = g - 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
         t = change / se
-        half = stats.t.ppf((1 + ci) / 2, df) * se
+        half = _stats().t.ppf((1 + ci) / 2, df) * se
     return {"index_before": means[0], "index_after": means[1], "change": change, "std_error": se,
-            "df": df, "t": t, "p_value": 2 * stats.t.sf(abs(t), df), "ci_low": change - half,
+            "df": df, "t": t, "p_value": 2 * _stats().t.sf(abs(t), df), "ci_low": change - half,
             "ci_high": change + half}
 
 
@@ -110,7 +116,7 @@ def welch(after: np.ndarray, before: np.ndarray, ci: float) -> dict[str, float]:
         change = after.mean() - before.mean() if after.size and before.size else np.nan
         return {"change": change, **dict.fromkeys(("std_error", "df", "t", "p_value", "ci_low",
                                                    "ci_high"), np.nan)}
-    res = stats.ttest_ind(after, before, equal_var=False)
+    res = _stats().ttest_ind(after, before, equal_var=False)
     interval = res.confidence_interval(confidence_level=ci)
     se = np.sqrt(after.var(ddof=1) / after.size + before.var(ddof=1) / before.size)
     return {"change": after.mean() - before.mean(), "std_error": se, "df": float(res.df),

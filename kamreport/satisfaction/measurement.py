@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 
 from kamreport.data.schemas import Codebook
 from kamreport.errors import InputError
@@ -45,6 +44,8 @@ def cronbach_alpha(data: pd.DataFrame, items: list[str] | tuple[str, ...], *, ci
     if k < 2:
         return {"items": k, "n": len(block), "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                 "alpha_std": np.nan}
+    import pingouin as pg  # here: 1.4 s (with seaborn) that checking a model does not need
+
     alpha, (lo, hi) = pg.cronbach_alpha(data=block, ci=ci)
     corr = np.corrcoef(block.to_numpy(), rowvar=False)
     r_bar = corr[np.triu_indices(k, 1)].mean()
