@@ -63,8 +63,8 @@ $(DEMO)/.complete: $(STAMP) $(wildcard kamreport/data/demo/*.py)
 
 demo-data: $(DEMO)/.complete
 
+# `run` makes every check of `validate` first and writes its summary into reports/latest/run.log
 demo: setup demo-data
-	$(BIN)/kamreport validate params/demo.yaml params/demo_en.yaml
 	$(BIN)/kamreport run params/demo.yaml params/demo_en.yaml --jobs 2
 	@echo "open reports/latest/index.html"
 

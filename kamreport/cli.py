@@ -47,25 +47,17 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="parameter files o
 
     The same checks ``kamreport run`` makes before it runs anything; every problem is listed.
     """
-    from kamreport.inputs import check_inputs, cleaning_notes
-    from kamreport.report.batch import gather_params
+    from kamreport.report.batch import check, gather_params
 
     try:
         params_list, refused = gather_params(paths)
     except KamreportError as exc:
         _fail(exc)
-    problems = [r.error for r in refused]
-    for params in params_list:
-        try:
-            inputs = check_inputs(params)
-        except KamreportError as exc:
-            problems.append(str(exc))
-            continue
-        summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
-        notes = cleaning_notes(inputs)
-        variant = f" [{params.variant}]" if params.variant else ""
-        typer.echo(f"ok  {params.source}{variant}: {summary or 'no data sources'}"
-                   + (f" — {notes}" if notes else ""))
+    summaries: list[str] = []
+    _, invalid = check(params_list, summaries)   # each input file read once for all sets
+    for line in summaries:
+        typer.echo(line)
+    problems = [r.error for r in [*refused, *invalid]]
     for problem in problems:
         typer.echo(f"kamreport: error: {problem}", err=True)
     raise typer.Exit(2 if problems else 0)

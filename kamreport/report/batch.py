@@ -24,7 +24,9 @@ import json
 import logging
 import multiprocessing
 import os
+import math
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -101,20 +103,34 @@ def gather_params(paths: list[str | Path]) -> tuple[list[Params], list[Refusal]]
     return params, refused
 
 
-def check(params_list: list[Params]) -> tuple[list[Params], list[Refusal]]:
+def check(params_list: list[Params], summaries: list[str] | None = None) -> tuple[list[Params], list[Refusal]]:
     """Every check of ``kamreport validate`` on each parameter set; the refused ones apart.
-    Each input file is read once for all of them (:func:`~kamreport.inputs.remembered_reads`)."""
+    Each input file is read once for all of them (:func:`~kamreport.inputs.remembered_reads`).
+    ``summaries`` (when given) receives, per accepted set, the line ``kamreport validate`` prints."""
     from kamreport.inputs import check_inputs, remembered_reads
 
     ready, refused = [], []
     with remembered_reads():
         for p in params_list:
             try:
-                check_inputs(p)
+                inputs = check_inputs(p)
                 ready.append(p)
             except KamreportError as exc:
                 refused.append(Refusal(p.source, str(exc), p))
+                continue
+            if summaries is not None:
+                summaries.append(check_summary(p, inputs))
     return ready, refused
+
+
+def check_summary(params: Params, inputs) -> str:
+    """``ok  <file>: <source> <n> rows, ... — <cleaning notes>`` of a parameter set that passed."""
+    from kamreport.inputs import cleaning_notes
+
+    summary = ", ".join(f"{r.source} {r.rows} rows" for r in inputs.describe().itertuples())
+    notes = cleaning_notes(inputs)
+    variant = f" [{params.variant}]" if params.variant else ""
+    return f"ok  {params.source}{variant}: {summary or 'no data sources'}" + (f" — {notes}" if notes else "")
 
 
 def new_run_id() -> str:
@@ -193,16 +209,25 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             warm_up(pdf)
         stack.callback(close_kernels)      # this process's spare kernels and Chromium, also on errors
         stack.callback(close_browser)      # (workers close theirs at exit)
-        checked, invalid = check(to_check)
+        summaries: list[str] = []
+        checked, invalid = check(to_check, summaries)
         ok = {id(p) for p in checked} | unchanged
         ready = [p for p in params_list if id(p) in ok]
         invalid = [*(refused or []), *invalid]
         if not ready:
             raise InputError(invalid[0].error if invalid else "no parameter sets to run")
-        return _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress)
+        costs = {base: _last_costs(base) for base in {base_of(p) for p in ready}}
+
+        def cost(task) -> float | None:  # (params, notebook, ...) -> seconds in the last run
+            by_name, by_notebook = costs[base_of(task[0])]
+            return by_name.get(f"{task[0].name}-{task[1]}", by_notebook.get(task[1]))
+
+        return _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress,
+                    cost=cost, checked=summaries)
 
 
-def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress) -> BatchResult:  # noqa: PLR0913
+def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress,  # noqa: PLR0913
+         cost=lambda task: None, checked: tuple[str, ...] | list[str] = ()) -> BatchResult:
     """The run itself, once the parameter sets are checked (see :func:`run_batch`)."""
     folders: dict[Path, _Folder] = {}
 
@@ -231,6 +256,8 @@ def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, p
     started = datetime.now()
     handlers = [_log_to(f.run_dir / "run.log") for f in folders.values()]
     LOG.info("run %s: %d report(s), %d refused, jobs=%d", run_id, len(tasks), len(invalid), jobs)
+    for line in checked:  # what `kamreport validate` would have printed, for whoever reads the log
+        LOG.info("%s", line)
 
     for f in folders.values():
         for o in f.outcomes:
@@ -258,7 +285,9 @@ def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, p
                 record(f, run_report(p, nb, f.run_dir, run_id=run_id, warm_next=i < len(pending) - 1), p, fp)
                 bar.update()
         else:
-            # a worker starts the next report's kernel while it runs one, but for the last ones
+            # the longest first; a worker starts the next report's kernel while it runs one, but
+            # for the last ones
+            pending = longest_first(pending, cost)
             futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id, i < len(pending) - jobs): (p, nb, f, fp)
                        for i, (p, nb, f, fp) in enumerate(pending)}
             for fut in as_completed(futures):
@@ -395,6 +424,38 @@ def _last_entries(base: Path) -> dict[str, dict]:
             if all(Path(v).is_file() for v in outputs.values()):
                 out[entry["name"]] = {**entry, "outputs": outputs}
     return out
+
+
+def _last_costs(base: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Seconds each report of the newest run in ``base`` took (execute + conversions), by report
+    name, and their mean by notebook (for a report new to the batch, e.g. one more region)."""
+    try:
+        data = json.loads((base / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, {}
+    by_name: dict[str, float] = {}
+    by_notebook: dict[str, list[float]] = {}
+    for entry in data.get("reports", []):
+        seconds = sum(v for v in (entry.get("durations") or {}).values() if isinstance(v, (int, float)))
+        if entry.get("status") == "ok" and seconds > 0:
+            by_name[entry["name"]] = seconds
+            by_notebook.setdefault(entry.get("notebook", ""), []).append(seconds)
+    return by_name, {nb: sum(v) / len(v) for nb, v in by_notebook.items()}
+
+
+def longest_first(tasks: list, cost: Callable[[object], float | None]) -> list:
+    """The tasks in the order that keeps the workers of a pool busy to the end: the longest
+    first (Graham's LPT rule), by the cost measured in the last run; tasks of unknown cost first,
+    in their given order (they may be long, and a long one started last leaves the other
+    workers idle while it runs).
+
+    Examples
+    --------
+    >>> longest_first(["a", "b", "c", "d"], {"a": 2.0, "b": None, "c": 9.0, "d": 5.0}.get)
+    ['b', 'c', 'd', 'a']
+    """
+    known = [cost(t) for t in tasks]
+    return [t for _, t in sorted(zip(known, tasks), key=lambda kt: -math.inf if kt[0] is None else -kt[0])]
 
 
 def _reuse(last: dict, f: _Folder, params: Params, notebook: str) -> ReportOutcome:

@@ -295,3 +295,29 @@ def test_the_next_report_takes_a_warm_kernel_and_nothing_of_the_last(tmp_path):
     pid_a = nbformat.read(tmp_path / "a.out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()[0]
     pid_b, leaked, warm = nbformat.read(tmp_path / "b.out.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
     assert pid_a != pid_b and leaked == "False" and warm == "True"
+
+
+def test_a_batch_starts_the_reports_that_took_longest_last_time_first(tmp_path):
+    """Graham's LPT rule on the last run's durations: a long report started last would leave the
+    other workers idle while it runs (the demo lost 14 s of a core that way)."""
+    from kamreport.report.batch import _last_costs, longest_first
+
+    run = tmp_path / "20260101-000000"
+    run.mkdir()
+    (tmp_path / "latest").symlink_to(run.name, target_is_directory=True)
+    reports = [{"name": "zh-01", "notebook": "01", "status": "ok", "durations": {"execute": 11.0, "pdf": 1.0}},
+               {"name": "zh-03", "notebook": "03", "status": "ok", "durations": {"execute": 14.0, "html": 0.5}},
+               {"name": "en-03", "notebook": "03", "status": "ok", "durations": {"execute": 12.0, "html": 0.5}},
+               {"name": "zh-02", "notebook": "02", "status": "failed", "durations": {"execute": 30.0}},
+               {"name": "en-01", "notebook": "01", "status": "unchanged", "durations": {}}]
+    (run / "manifest.json").write_text(json.dumps({"reports": reports}), encoding="utf-8")
+    by_name, by_notebook = _last_costs(tmp_path)
+    assert by_name == {"zh-01": 12.0, "zh-03": 14.5, "en-03": 12.5}   # a failure or a link measures nothing
+    assert by_notebook == {"01": 12.0, "03": 13.5}
+
+    def cost(name):
+        return by_name.get(name, by_notebook.get(name.split("-")[1]))
+
+    tasks = ["zh-01", "zh-02", "zh-03", "en-01", "en-02", "en-03", "fr-03"]
+    assert longest_first(tasks, cost) == ["zh-02", "en-02", "zh-03", "fr-03", "en-03", "zh-01", "en-01"]
+    assert _last_costs(tmp_path / "nothing") == ({}, {})
