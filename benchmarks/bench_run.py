@@ -53,6 +53,8 @@ def _demo_params(root: Path, formats: list[str]) -> list[Path]:
                         "codebook": str(root / "data" / "codebook.yaml"),
                         "accounts": str(root / "data" / "accounts.csv"),
                         "transactions": {**spec["data"]["transactions"], "path": str(root / "data" / "transactions.csv")}}
+        if "complaints" in spec["data"]:  # every input from root/data, whatever tree is measured
+            spec["data"]["complaints"] = {**spec["data"]["complaints"], "path": str(root / "data" / "complaints.csv")}
         path = root / name
         path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
         out.append(path)
