@@ -23,8 +23,8 @@ import html
 import json
 import logging
 import multiprocessing
-import os
 import math
+import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -409,16 +409,19 @@ def fingerprint_of(params: Params, notebook: str) -> dict:
     return {"inputs": inputs, "digest": digest if hashable else None}
 
 
+def _last_reports(base: Path) -> list[dict]:
+    """The report entries of the newest run's manifest in ``base`` (none without one)."""
+    try:
+        return json.loads((base / "latest" / "manifest.json").read_text(encoding="utf-8")).get("reports", [])
+    except (OSError, ValueError):
+        return []
+
+
 def _last_entries(base: Path) -> dict[str, dict]:
     """The entries of the newest run in ``base`` that are usable again (ok or unchanged)."""
-    manifest = base / "latest" / "manifest.json"
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    run_dir = manifest.parent.resolve()
+    run_dir = (base / "latest").resolve()
     out = {}
-    for entry in data.get("reports", []):
+    for entry in _last_reports(base):
         if entry.get("status") in ("ok", "unchanged") and entry.get("fingerprint"):
             outputs = {k: str((run_dir / v).resolve()) for k, v in entry.get("outputs", {}).items()}
             if all(Path(v).is_file() for v in outputs.values()):
@@ -429,13 +432,9 @@ def _last_entries(base: Path) -> dict[str, dict]:
 def _last_costs(base: Path) -> tuple[dict[str, float], dict[str, float]]:
     """Seconds each report of the newest run in ``base`` took (execute + conversions), by report
     name, and their mean by notebook (for a report new to the batch, e.g. one more region)."""
-    try:
-        data = json.loads((base / "latest" / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}, {}
     by_name: dict[str, float] = {}
     by_notebook: dict[str, list[float]] = {}
-    for entry in data.get("reports", []):
+    for entry in _last_reports(base):
         seconds = sum(v for v in (entry.get("durations") or {}).values() if isinstance(v, (int, float)))
         if entry.get("status") == "ok" and seconds > 0:
             by_name[entry["name"]] = seconds
