@@ -153,9 +153,9 @@ class Discrepancy:
         then two with the derivatives; the cheaper of the two by their operation counts."""
         k = len(x)
         info = np.zeros((k, k))
-        moments = self._moments(x)
+        parts = list(self._parts(self._moments(x)))
         for group, structure in enumerate(self.structures):
-            batches = [part for part in self._parts(moments) if part[0].group == group]
+            batches = [part for part in parts if part[0].group == group]
             if not batches:
                 continue
             d_sigma, d_mu = structure.derivatives(x)

@@ -37,6 +37,7 @@ import numpy as np
 from scipy import stats
 
 from kamreport.satisfaction.cb_fimlc import corrected_indices
+from kamreport.satisfaction.cb_moments import summed_trace_products
 from kamreport.satisfaction.cb_optim import Discrepancy
 
 
@@ -93,16 +94,9 @@ def moment_parts(z: np.ndarray, sigma: np.ndarray, mu: np.ndarray, means: bool,
     info = np.zeros((q, q))
     if not information:
         return scores, info
-    # sum_k tr(A_k D_q B_k D_r) = sum of four entries of sum_k A_k kron B_k (trace_products'
-    # identity), one matrix product over the patterns instead of one gather per pattern
-    kron = inverses.reshape(len(patterns), -1).T @ weights.reshape(len(patterns), -1)
-    block = np.zeros((n_cov, n_cov))
-    for x, y in ((rows, cols), (cols, rows)):
-        for uu, v in ((rows, cols), (cols, rows)):
-            block += kron[np.add.outer(x * p, v), np.add.outer(y * p, uu)]
-    diagonal = (rows == cols).astype(float)
-    info[:n_cov, :n_cov] = block / np.outer(1 + diagonal, 1 + diagonal)
+    info[:n_cov, :n_cov] = summed_trace_products(inverses, weights, rows, cols)
     if means:
+        diagonal = (rows == cols).astype(float)
         mixed = (inverses.reshape(len(patterns), -1).T @ u_sums).reshape(p, p, p)  # [x, a, b]
         cross = (mixed[:, rows, cols] + mixed[:, cols, rows]) / (1 + diagonal)
         info[n_cov:, :n_cov] = cross

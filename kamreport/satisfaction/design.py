@@ -23,15 +23,15 @@ import pandas as pd
 
 from kamreport.errors import InputError
 
+if TYPE_CHECKING:
+    from kamreport.satisfaction.pls import PlsResult
+
 
 def _stats():
     """scipy.stats, imported when a test is computed (1 s that checking a model does not need)."""
     from scipy import stats
 
     return stats
-
-if TYPE_CHECKING:
-    from kamreport.satisfaction.pls import PlsResult
 
 
 def design_arrays(data: pd.DataFrame, pls: PlsResult, cluster: str | None,
