@@ -37,8 +37,9 @@ from kamreport.data.sources import redact_url
 from kamreport.errors import InputError, KamreportError, first_line
 from kamreport.params import Params
 from kamreport.report.labels import both
+from kamreport.report import kernels
 from kamreport.report.render import (NOTEBOOK_DIR, TEMPLATE_DIR, ReportOutcome, atomic_write, close_browser, close_kernels,
-                                     run_report, warm_up)
+                                     kernel_name, run_report, warm_up)
 
 LOG = logging.getLogger("kamreport.run")
 
@@ -198,6 +199,10 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
     to_run = sum(1 for p in to_check for nb in p.notebooks if (id(p), nb) not in reusable)
     with contextlib.ExitStack() as stack:
         pool, pdf = None, any("pdf" in p.output.formats for p in to_check)
+        if to_run:   # one server forks every kernel of the run, warmed for its notebooks (workers too)
+            stack.callback(kernels.close_servers)
+            kernels.share(kernel_name(), [NOTEBOOK_DIR / f"{nb}.ipynb" for nb in
+                                          dict.fromkeys(nb for p in to_check for nb in p.notebooks)])
         if to_run > 1 and jobs > 1:
             # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
             pool = stack.enter_context(ProcessPoolExecutor(
@@ -218,9 +223,9 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             raise InputError(invalid[0].error if invalid else "no parameter sets to run")
         costs = {base: _last_costs(base) for base in {base_of(p) for p in ready}}
 
-        def cost(task) -> float | None:  # (params, notebook, ...) -> seconds in the last run
+        def cost(task) -> float | None:  # (params, notebook, ...) -> seconds in the last run, else the notebook's hint
             by_name, by_notebook = costs[base_of(task[0])]
-            return by_name.get(f"{task[0].name}-{task[1]}", by_notebook.get(task[1]))
+            return by_name.get(f"{task[0].name}-{task[1]}", by_notebook.get(task[1], cost_hint(task[1])))
 
         return _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, pool, jobs, progress,
                     cost=cost, checked=summaries)
@@ -442,9 +447,25 @@ def _last_costs(base: Path) -> tuple[dict[str, float], dict[str, float]]:
     return by_name, {nb: sum(v) / len(v) for nb, v in by_notebook.items()}
 
 
+#: Notebook metadata key: about how many seconds a report of the notebook takes (the demo's,
+#: on 2 cores), which orders a first run's reports (:func:`longest_first`) until one has run.
+COST_HINT = "kamreport_cost_s"
+
+
+@functools.lru_cache(maxsize=64)
+def cost_hint(notebook: str) -> float | None:
+    """The notebook's :data:`COST_HINT`, None when it has none (or cannot be read)."""
+    try:
+        hint = json.loads((NOTEBOOK_DIR / f"{notebook}.ipynb").read_text(encoding="utf-8"))["metadata"].get(COST_HINT)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return float(hint) if isinstance(hint, (int, float)) and hint > 0 else None
+
+
 def longest_first(tasks: list, cost: Callable[[object], float | None]) -> list:
     """The tasks in the order that keeps the workers of a pool busy to the end: the longest
-    first (Graham's LPT rule), by the cost measured in the last run; tasks of unknown cost first,
+    first (Graham's LPT rule), by the cost measured in the last run (or the notebook's
+    :data:`COST_HINT` before it has run); tasks of unknown cost first,
     in their given order (they may be long, and a long one started last leaves the other
     workers idle while it runs).
 

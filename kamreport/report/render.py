@@ -7,7 +7,8 @@ Every file appears whole or not at all: it is written to a hidden temporary name
 A failing cell keeps the executed notebook as ``<name>.failed.ipynb`` and reports the cell.
 In a batch, a process keeps one Chromium for its PDFs (:class:`Browser`) and starts the next
 report's kernel while the current one runs (:func:`execute`, ``warm_next``); each report still
-gets a kernel process of its own.
+gets a kernel process of its own, forked from a server that has already imported the package
+(:mod:`kamreport.report.kernels`).
 
 The PDF printing is :mod:`kamreport.report.pdf`, the workbook :mod:`kamreport.report.workbook`.
 """
@@ -110,7 +111,8 @@ def kernel_name() -> str:
 
 
 #: What a spare kernel imports while it waits: the package's core and its heavy dependencies
-#: (pandas, scipy, matplotlib), ~2.5 s that a report then no longer waits for.
+#: (pandas, scipy, matplotlib), ~2.5 s that a report then no longer waits for (nothing left to do
+#: for a kernel forked from the server, which imported them before it forked).
 WARM_IMPORTS = "import kamreport.inputs, kamreport.report.notebook, kamreport.satisfaction.pls"
 _SPARES: dict[tuple[str, str], Future] = {}   # (kernel name, cwd) -> a kernel starting for the next report
 _STARTER: ThreadPoolExecutor | None = None
@@ -118,9 +120,9 @@ _STARTER: ThreadPoolExecutor | None = None
 
 def _warm_kernel(name: str, cwd: str):
     """A started kernel (its own process, nothing of any report in it) with :data:`WARM_IMPORTS` done."""
-    from jupyter_client.manager import KernelManager
+    from kamreport.report.kernels import kernel_manager
 
-    km = KernelManager(kernel_name=name)
+    km = kernel_manager(name)
     km.start_kernel(extra_arguments=["--log-level=CRITICAL"], cwd=cwd)
     client = km.client()
     client.start_channels()

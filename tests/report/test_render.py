@@ -321,3 +321,15 @@ def test_a_batch_starts_the_reports_that_took_longest_last_time_first(tmp_path):
     tasks = ["zh-01", "zh-02", "zh-03", "en-01", "en-02", "en-03", "fr-03"]
     assert longest_first(tasks, cost) == ["zh-02", "en-02", "zh-03", "fr-03", "en-03", "zh-01", "en-01"]
     assert _last_costs(tmp_path / "nothing") == ({}, {})
+
+
+def test_a_first_run_orders_its_reports_by_the_notebooks_cost_hints():
+    """Before any run has measured them, the notebooks' own hints (seconds on the demo) order the
+    reports: the account reviews first, the customer-value reports last."""
+    from kamreport.report.batch import cost_hint, longest_first
+
+    hints = {nb: cost_hint(nb) for nb in ("01_satisfaction", "02_customer_value", "03_account_review")}
+    assert all(isinstance(h, float) and h > 0 for h in hints.values()), hints
+    assert cost_hint("no_such_notebook") is None
+    tasks = [(lang, nb) for lang in ("zh", "en") for nb in hints]
+    assert [nb[:2] for _, nb in longest_first(tasks, lambda t: cost_hint(t[1]))] == ["03", "03", "01", "01", "02", "02"]
