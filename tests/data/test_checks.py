@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -51,3 +52,28 @@ def test_reused_order_ids_are_refused_exact_repeats_are_not(tmp_path):
     assert str(e.value) == (f"{path}: column 'order' has order id 'O2' on lines 5, 6 with different "
                             "values (customer or date); one id per order, or drop data.transactions.order_id")
     refuse_reused_order_ids(tx.iloc[:4], "order")        # O1: a duplicate and a second line of the order
+
+
+def test_reused_order_ids_agree_with_their_definition_on_random_logs():
+    """The factorized check refuses exactly the logs (and names the same first id) that the
+    definition does: distinct (id, customer, date) rows, an id on more than one of them."""
+    rng = np.random.default_rng(7)
+    refused = 0
+    for trial in range(200):
+        n = int(rng.integers(1, 30))
+        tx = pd.DataFrame({
+            "order": pd.array(rng.choice(["O1", "O2", "O3", "O4", None], n), dtype="string[pyarrow]"),
+            "customer_id": pd.array(rng.choice(["A", "B", None], n, p=[.6, .3, .1]), dtype="string[pyarrow]"),
+            "date": pd.to_datetime(rng.choice(["2024-01-01", "2024-01-02", None], n, p=[.7, .2, .1])),
+            "amount": 1.0})
+        rows = tx[["order", "customer_id", "date"]].drop_duplicates()
+        reused = rows["order"].duplicated(keep=False) & rows["order"].notna()
+        expected = rows.loc[reused, "order"].iloc[0] if reused.any() else None
+        try:
+            refuse_reused_order_ids(tx, "order")
+            got = None
+        except InputError as exc:
+            got = str(exc).split("order id ", 1)[1].split("'")[1]
+            refused += 1
+        assert got == expected, (trial, tx)
+    assert 20 < refused < 200
