@@ -202,7 +202,7 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
         if to_run:   # one server forks every kernel of the run, warmed for its notebooks (workers too)
             stack.callback(kernels.close_servers)
             kernels.share(kernel_name(), [NOTEBOOK_DIR / f"{nb}.ipynb" for nb in
-                                          dict.fromkeys(nb for p in to_check for nb in p.notebooks)])
+                                          dict.fromkeys(nb for p in to_check for nb in p.notebooks)], to_check)
         if to_run > 1 and jobs > 1:
             # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
             pool = stack.enter_context(ProcessPoolExecutor(

@@ -25,6 +25,7 @@ import contextlib
 import gc
 import json
 import os
+import pickle
 import select
 import shutil
 import signal
@@ -72,7 +73,8 @@ class Server:
     """A connection to a fork server (see :func:`serve`); the server itself when this process
     started it (``modules``: what it imports after :data:`~kamreport.report.warm.CORE`)."""
 
-    def __init__(self, interpreter: list[str], modules: list[str] | None = None, *, socket_path: str | None = None):
+    def __init__(self, interpreter: list[str], modules: list[str] | None = None, reads: list | None = None, *,
+                 socket_path: str | None = None):
         self.lock = threading.Lock()
         self.process: subprocess.Popen | None = None
         self.folder: str | None = None
@@ -89,6 +91,10 @@ class Server:
                     pass_fds=[listener.fileno()], start_new_session=True)   # a Ctrl-C is for us, not for it
             finally:
                 listener.close()
+            blob = pickle.dumps(reads or [])        # through the pipe: nothing of it on disk
+            with contextlib.suppress(OSError):
+                self.process.stdin.write(len(blob).to_bytes(8, "big") + blob)
+                self.process.stdin.flush()
         self.interpreter, self.socket_path = list(interpreter), socket_path
         self._conn: socket.socket | None = None
         self._answers = b""
@@ -149,10 +155,12 @@ def server(interpreter: list[str]) -> Server:
         return _SERVERS[key]
 
 
-def share(kernel: str, notebooks: list[Path]) -> bool:
-    """Start the fork server for kernel ``kernel``, warmed for ``notebooks`` (what they import),
-    and make it the one of this process and of the processes it starts from now on (a batch's
-    workers); False when its kernels are not forked. :func:`close_servers` ends it."""
+def share(kernel: str, notebooks: list[Path], reads: list | None = None) -> bool:
+    """Start the fork server for kernel ``kernel``, warmed for ``notebooks`` (what they import)
+    and with the local input files of the parameter sets ``reads`` read (what the kernels will
+    read: :func:`kamreport.report.warm.local_reads`), and make it the one of this process and of
+    the processes it starts from now on (a batch's workers); False when its kernels are not
+    forked. :func:`close_servers` ends it."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     from kamreport.report.warm import notebook_imports
@@ -171,7 +179,11 @@ def share(kernel: str, notebooks: list[Path]) -> bool:
         old = _SERVERS.pop(tuple(parts[0]), None)
         if old is not None:
             old.close()
-        srv = _SERVERS[tuple(parts[0])] = Server(parts[0], notebook_imports(notebooks))
+        try:
+            srv = Server(parts[0], notebook_imports(notebooks), reads)
+        except OSError:
+            return False
+        _SERVERS[tuple(parts[0])] = srv
         os.environ[SHARED] = json.dumps({"interpreter": parts[0], "socket": srv.socket_path})
     return True
 
@@ -257,7 +269,7 @@ class ForkedProvisioner(LocalProvisioner):
             cwd = str(kwargs.get("cwd") or Path.cwd())
             try:
                 pid = server(parts[0]).fork(parts[1], env, cwd)
-            except RuntimeError:
+            except (RuntimeError, OSError):
                 pass                # a kernel as before; the report does not suffer for the server
             else:
                 self.process = ForkedKernel(pid)
@@ -293,10 +305,12 @@ def serve(listener_fd: int, modules: str = "[]") -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     from kamreport.report import warm
 
-    first, *rest = warm.steps(json.loads(modules))
+    lifeline = sys.stdin.fileno()
+    size = int.from_bytes(_read_exactly(lifeline, 8), "big")
+    reads = pickle.loads(_read_exactly(lifeline, size)) if size else []
+    first, *rest = warm.steps(json.loads(modules), reads)
     warm.run(first)            # what every kernel needs: a kernel asked for now would do it too
     listener = socket.socket(fileno=listener_fd)
-    lifeline = sys.stdin.fileno()
     conns: dict[int, tuple[socket.socket, bytearray]] = {}
 
     def handle(timeout: float | None) -> bool:
@@ -337,6 +351,16 @@ def serve(listener_fd: int, modules: str = "[]") -> None:
         warm.run(step)
     while handle(None):
         pass
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise SystemExit(0)          # the starting process ended before it said anything
+        data += chunk
+    return data
 
 
 def _end_with_parent() -> None:

@@ -228,8 +228,14 @@ def warm_converter() -> Future:
 def warm_up(pdf: bool) -> None:
     """Everything the next report of this process will need, started in the background: its
     kernel (:func:`prestart`), the HTML converter and, for a PDF, Chromium. A batch calls it
-    before checking the inputs (in the parent, or in each worker as it starts)."""
-    prestart()
+    before checking the inputs (in the parent, or in each worker as it starts). A kernel forked
+    from the server (:mod:`kamreport.report.kernels`) is asked for when the report starts, not
+    now: it is ready in half a second, and the later it is forked, the more the server has
+    imported and read for it."""
+    from kamreport.report import kernels
+
+    if not kernels.enabled():
+        prestart()
     warm_converter()
     if pdf:
         start_browser()

@@ -1,8 +1,9 @@
 """What the kernel fork server (:mod:`kamreport.report.kernels`) does before and between the forks
 of report kernels, so that no kernel does it again: import IPython's kernel and the package's
 common modules (:data:`CORE`), then the modules the batch's notebooks import
-(:func:`notebook_imports`) and what those need at first use (:data:`FIRST_USE`: semopy's parser,
-the comment scorer's jieba dictionary and sentiment lists).
+(:func:`notebook_imports`), the batch's local input files (parsed and validated as the kernels
+would, :func:`local_reads`) and what the modules need at first use (:data:`FIRST_USE`: semopy's
+parser, the comment scorer's jieba dictionary and sentiment lists).
 
 :func:`steps` lists them, most needed first. The server forks a kernel asked for between two
 steps at once, so a report never waits for a step it may not need (a kernel forked before a step
@@ -82,12 +83,33 @@ def _imports(names: Iterable[str]) -> Callable[[], None]:
     return step
 
 
-def steps(modules: Iterable[str] = ()) -> list[Callable[[], None]]:
-    """The server's work: :data:`CORE`, then ``modules`` (what the batch's notebooks import),
-    then their :data:`FIRST_USE` work."""
-    modules = [m for m in modules if m not in CORE]
-    return [_imports(CORE), *([_imports(modules)] if modules else []),
-            *(FIRST_USE[m] for m in dict.fromkeys(modules) if m in FIRST_USE)]
+def local_reads(params_list: Iterable) -> list:
+    """The parameter sets whose every source is a local file (a database or Spark is for the
+    report to reach, with its own credentials, not for the server)."""
+    return [p for p in params_list
+            if not any("://" in str(where) for where in p.sources().values())
+            and not (p.data.transactions and p.data.transactions.engine == "spark")]
+
+
+def _reads(params) -> Callable[[], None]:
+    def step() -> None:
+        """Read the set's input files into the reads every kernel forked later starts with
+        (:func:`kamreport.inputs.remembered_reads`' memo: a file changed since is read again)."""
+        from kamreport import inputs
+
+        if inputs._MEMO is None:
+            inputs._MEMO = {}
+        inputs.load_inputs(params)
+    return step
+
+
+def steps(modules: Iterable[str] = (), reads: Iterable = ()) -> list[Callable[[], None]]:
+    """The server's work, in steps short enough that a kernel asked for waits little: :data:`CORE`,
+    then each of ``modules`` (what the batch's notebooks import), the input files of the
+    parameter sets ``reads`` (see :func:`local_reads`), then the modules' :data:`FIRST_USE` work."""
+    modules = [m for m in dict.fromkeys(modules) if m not in CORE]
+    return [_imports(CORE), *(_imports([m]) for m in modules), *(_reads(p) for p in local_reads(reads)),
+            *(FIRST_USE[m] for m in modules if m in FIRST_USE)]
 
 
 def run(step: Callable[[], None]) -> None:

@@ -121,7 +121,8 @@ def test_a_batch_server_is_warmed_for_its_notebooks_and_shared_with_the_processe
     modules = warm.notebook_imports([NOTEBOOK_DIR / "01_satisfaction.ipynb", NOTEBOOK_DIR / "03_account_review.ipynb"])
     assert "kamreport.satisfaction.analysis" in modules and "kamreport.report.notebook" in modules
     assert "kamreport.account_comments" in modules
-    assert len(warm.steps(modules)) == 4                 # core, the notebooks' imports, semopy, comment lexicons
+    own = [m for m in modules if m not in warm.CORE]
+    assert len(warm.steps(modules)) == 1 + len(own) + 2  # core, each import, semopy, comment lexicons
     assert len(warm.steps(["kamreport.value.analysis"])) == 2 and len(warm.steps()) == 1
     monkeypatch.delenv(kernels.SHARED, raising=False)
     assert kernels.share(kernel_name(), [NOTEBOOK_DIR / "02_customer_value.ipynb"])
@@ -142,3 +143,27 @@ def test_forking_can_be_turned_off(forked, monkeypatch):
     km, client = forked()
     assert not isinstance(km.provisioner.process, kernels.ForkedKernel)
     assert _run(client, "6 * 7")["out"] == "42"
+
+
+def test_a_kernel_forked_after_the_servers_reads_starts_with_the_batchs_input_files(mobi_project, forked, monkeypatch):
+    from kamreport.params import Params
+    from kamreport.report import warm
+    from kamreport.report.render import NOTEBOOK_DIR
+
+    params = Params.from_file(mobi_project / "mobi.yaml")
+    remote = params.model_copy(update={"data": params.data.model_copy(update={"survey": "postgresql://u:pw@db/x"})})
+    assert warm.local_reads([params, remote]) == [params]   # a database is the report's to reach, not the server's
+    monkeypatch.delenv(kernels.SHARED, raising=False)
+    assert kernels.share(kernel_name(), [NOTEBOOK_DIR / "01_satisfaction.ipynb"], [params])
+    try:
+        time.sleep(8)                                    # the server imports and reads meanwhile
+        km, client = forked()
+        survey = str(Path(params.resolve(params.data.survey)).resolve())
+        out = _run(client, "import kamreport.inputs as i\nprint(sorted(k[1] for k in (i._MEMO or {})))")["out"]
+        assert survey in out, out
+        rows = _run(client, "from kamreport.params import Params\n"
+                            f"len(i.load_inputs(Params.from_file({str(mobi_project / 'mobi.yaml')!r})).survey)")["out"]
+        from kamreport.inputs import load_inputs
+        assert rows == str(len(load_inputs(params).survey))     # what a kernel would have read itself
+    finally:
+        kernels.close_servers()
