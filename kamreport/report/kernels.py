@@ -91,13 +91,18 @@ class Server:
                     pass_fds=[listener.fileno()], start_new_session=True)   # a Ctrl-C is for us, not for it
             finally:
                 listener.close()
-            blob = pickle.dumps(reads or [])        # through the pipe: nothing of it on disk
-            with contextlib.suppress(OSError):
-                self.process.stdin.write(len(blob).to_bytes(8, "big") + blob)
-                self.process.stdin.flush()
+            # the parameter sets through the pipe (nothing of them on disk), from a thread: a pipe
+            # holds 64 KiB, and the server reads them only once it has started
+            blob = pickle.dumps(reads or [])
+            threading.Thread(target=self._send, args=(len(blob).to_bytes(8, "big") + blob,), daemon=True).start()
         self.interpreter, self.socket_path = list(interpreter), socket_path
         self._conn: socket.socket | None = None
         self._answers = b""
+
+    def _send(self, data: bytes) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.process.stdin.write(data)
+            self.process.stdin.flush()
 
     def alive(self) -> bool:
         return self.process.poll() is None if self.process else os.path.exists(self.socket_path)
@@ -163,7 +168,7 @@ def share(kernel: str, notebooks: list[Path], reads: list | None = None) -> bool
     forked. :func:`close_servers` ends it."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    from kamreport.report.warm import notebook_imports
+    from kamreport.report.warm import local_reads, notebook_imports
 
     if not enabled():
         return False
@@ -180,7 +185,7 @@ def share(kernel: str, notebooks: list[Path], reads: list | None = None) -> bool
         if old is not None:
             old.close()
         try:
-            srv = Server(parts[0], notebook_imports(notebooks), reads)
+            srv = Server(parts[0], notebook_imports(notebooks), local_reads(reads or []))
         except OSError:
             return False
         _SERVERS[tuple(parts[0])] = srv
