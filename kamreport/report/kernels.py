@@ -350,12 +350,15 @@ def serve(listener_fd: int, modules: str = "[]") -> None:
                     conn.sendall(f"{pid}\n".encode())
         return True
 
-    for step in rest:
-        if not handle(0):
-            return
-        warm.run(step)
-    while handle(None):
-        pass
+    from kamreport.inputs import remembered_reads
+
+    with remembered_reads():   # what the server reads, its kernels start with (they leave by os._exit)
+        for step in rest:
+            if not handle(0):
+                return
+            warm.run(step)
+        while handle(None):
+            pass
 
 
 def _read_exactly(fd: int, size: int) -> bytes:

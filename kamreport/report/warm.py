@@ -93,22 +93,21 @@ def local_reads(params_list: Iterable) -> list:
 
 def _reads(params) -> Callable[[], None]:
     def step() -> None:
-        """Read the set's input files into the reads every kernel forked later starts with
-        (:func:`kamreport.inputs.remembered_reads`' memo: a file changed since is read again)."""
-        from kamreport import inputs
+        """Read the set's input files; the server runs inside
+        :func:`kamreport.inputs.remembered_reads`, so every kernel forked later starts with them
+        (a file changed since is read again)."""
+        from kamreport.inputs import load_inputs
 
-        if inputs._MEMO is None:
-            inputs._MEMO = {}
-        inputs.load_inputs(params)
+        load_inputs(params)
     return step
 
 
 def steps(modules: Iterable[str] = (), reads: Iterable = ()) -> list[Callable[[], None]]:
     """The server's work, in steps short enough that a kernel asked for waits little: :data:`CORE`,
     then each of ``modules`` (what the batch's notebooks import), the input files of the
-    parameter sets ``reads`` (see :func:`local_reads`), then the modules' :data:`FIRST_USE` work."""
+    parameter sets ``reads`` (those :func:`local_reads` kept), then the modules' :data:`FIRST_USE` work."""
     modules = [m for m in dict.fromkeys(modules) if m not in CORE]
-    return [_imports(CORE), *(_imports([m]) for m in modules), *(_reads(p) for p in local_reads(reads)),
+    return [_imports(CORE), *(_imports([m]) for m in modules), *(_reads(p) for p in reads),
             *(FIRST_USE[m] for m in modules if m in FIRST_USE)]
 
 
