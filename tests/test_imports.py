@@ -27,6 +27,7 @@ def test_a_report_start_imports_nothing_it_may_not_need():
     loaded = _loaded_after("import kamreport.inputs, kamreport.report.notebook, kamreport.satisfaction.pls")
     assert "pandera" in loaded and "pandas" in loaded and "matplotlib.pyplot" in loaded
     assert not [m for m in HEAVY if m in loaded]
+    assert "nbformat" not in loaded      # the workbook's reader of notebooks is for the parent (0.15 s)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("pyspark") is None, reason="pyspark is not installed")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:       # the kernels that display tables never need nbformat (0.15 s with jsonschema)
+    import nbformat
 
 #: The MIME type under which a displayed table carries its data for the workbook (the report's
 #: process that writes the workbook never imports the notebook helpers and their matplotlib).
