@@ -244,13 +244,14 @@ def test_one_browser_prints_every_pdf_of_a_process(tmp_path):
         page.write_text(PAGE.replace("{title}", title), encoding="utf-8")
         pdfs.append(render.html_to_pdf(page, tmp_path / f"{len(pdfs)}.pdf"))
         if len(pdfs) == 1:
-            browser = printing._BROWSER
+            browser, printing_page = printing._BROWSER, printing._BROWSER._page
     assert printing._BROWSER is browser and browser is not None and browser._proc.poll() is None
-    for pdf, title in zip(pdfs, ("第一份报告", "Second report")):
+    assert browser._page == printing_page is not None          # one page, navigated to each report
+    for pdf, title, other in zip(pdfs, ("第一份报告", "Second report"), ("Second report", "第一份报告")):
         box = PdfReader(pdf).pages[0].mediabox
         assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert title in text and "满意度指数" in text
+        assert title in text and "满意度指数" in text and other not in text
     printing.close_browser()
     assert printing._BROWSER is None and browser._proc.poll() is not None
     assert not list(tmp_path.glob(".*"))                      # no temporary files left
