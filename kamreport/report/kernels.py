@@ -160,37 +160,67 @@ def server(interpreter: list[str]) -> Server:
         return _SERVERS[key]
 
 
+def _interpreter(kernel: str) -> list[str] | None:
+    """The interpreter command of kernel ``kernel`` when its kernels can be forked, else None."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if not enabled():
+        return None
+    try:
+        parts = split_command(KernelSpecManager().get_kernel_spec(kernel).argv)
+    except Exception:
+        return None
+    return None if parts is None else parts[0]
+
+
 def share(kernel: str, notebooks: list[Path], reads: list | None = None) -> bool:
     """Start the fork server for kernel ``kernel``, warmed for ``notebooks`` (what they import)
     and with the local input files of the parameter sets ``reads`` read (what the kernels will
     read: :func:`kamreport.report.warm.local_reads`), and make it the one of this process and of
     the processes it starts from now on (a batch's workers); False when its kernels are not
     forked. :func:`close_servers` ends it."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
     from kamreport.report.warm import local_reads, notebook_imports
 
-    if not enabled():
-        return False
-    try:
-        parts = split_command(KernelSpecManager().get_kernel_spec(kernel).argv)
-    except Exception:
-        return False
-    if parts is None:
+    if (interpreter := _interpreter(kernel)) is None:
         return False
     with _LOCK:
         if not _SERVERS:
             atexit.register(close_servers)
-        old = _SERVERS.pop(tuple(parts[0]), None)
+        old = _SERVERS.pop(tuple(interpreter), None)
         if old is not None:
             old.close()
         try:
-            srv = Server(parts[0], notebook_imports(notebooks), local_reads(reads or []))
+            srv = Server(interpreter, notebook_imports(notebooks), local_reads(reads or []))
         except OSError:
             return False
-        _SERVERS[tuple(parts[0])] = srv
-        os.environ[SHARED] = json.dumps({"interpreter": parts[0], "socket": srv.socket_path})
+        _SERVERS[tuple(interpreter)] = srv
+        os.environ[SHARED] = json.dumps({"interpreter": interpreter, "socket": srv.socket_path})
     return True
+
+
+def start(kernel: str, notebooks: list[Path]) -> None:
+    """Start this process's own fork server for kernel ``kernel``, warmed for ``notebooks``,
+    unless one runs already or a batch shares one (a report run alone: its later kernels then
+    start with what its notebook imports); nothing when kernels are not forked."""
+    from kamreport.report.warm import notebook_imports
+
+    if (interpreter := _interpreter(kernel)) is None:
+        return
+    key = tuple(interpreter)
+    with _LOCK:
+        shared = json.loads(os.environ.get(SHARED) or "{}")
+        if (key in _SERVERS and _SERVERS[key].alive()
+                or shared.get("interpreter") == interpreter and os.path.exists(shared.get("socket", ""))):
+            return
+        if not _SERVERS:
+            atexit.register(close_servers)
+        with contextlib.suppress(OSError):     # no server: server() tries again, kernels start as before
+            _SERVERS[key] = Server(interpreter, notebook_imports(notebooks))
+
+
+def forked(km) -> bool:
+    """Whether the kernel of KernelManager ``km`` is a fork of a server (it has what the server imported)."""
+    return isinstance(getattr(getattr(km, "provisioner", None), "process", None), ForkedKernel)
 
 
 def close_servers() -> None:

@@ -33,6 +33,7 @@ import kamreport
 from kamreport.data.sources import redact_url
 from kamreport.errors import RenderError, first_line
 from kamreport.params import Params
+from kamreport.report import kernels
 from kamreport.report.pdf import chromium, close_browser, print_pdf, start_browser  # noqa: F401 - re-exported
 from kamreport.report.workbook import SHEET_MAX, report_tables, sheet_names, to_xlsx  # noqa: F401 - re-exported
 
@@ -103,16 +104,20 @@ def _umask() -> int:
     return mask
 
 
+@functools.lru_cache(maxsize=1)
 def kernel_name() -> str:
-    """Our own kernel when installed (``make`` installs it into the venv), else ``python3``."""
+    """Our own kernel when installed (``make`` installs it into the venv), else ``python3``
+    (looked up once a process: 0.1 s)."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
 
 
-#: What a spare kernel imports while it waits: the package's core and its heavy dependencies
-#: (pandas, scipy, matplotlib), ~2.5 s that a report then no longer waits for (nothing left to do
-#: for a kernel forked from the server, which imported them before it forked).
+#: What a spare kernel started as a new process imports while it waits: the package's core and
+#: its heavy dependencies (pandas, scipy, matplotlib), ~2.5 s that a report then no longer waits
+#: for. A kernel forked from the server imports nothing more: the server imported what the
+#: notebooks import before it forked (and a satisfaction import would cost a customer-value
+#: report 0.25 s).
 WARM_IMPORTS = "import kamreport.inputs, kamreport.report.notebook, kamreport.satisfaction.pls"
 _SPARES: dict[tuple[str, str], Future] = {}   # (kernel name, cwd) -> a kernel starting for the next report
 _STARTER: ThreadPoolExecutor | None = None
@@ -120,16 +125,15 @@ _STARTER: ThreadPoolExecutor | None = None
 
 def _warm_kernel(name: str, cwd: str):
     """A started kernel (its own process, nothing of any report in it) with :data:`WARM_IMPORTS` done."""
-    from kamreport.report.kernels import kernel_manager
-
-    km = kernel_manager(name)
+    km = kernels.kernel_manager(name)
     km.start_kernel(extra_arguments=["--log-level=CRITICAL"], cwd=cwd)
     client = km.client()
     client.start_channels()
     try:
         client.wait_for_ready(timeout=60)
-        client.execute(WARM_IMPORTS, silent=True, store_history=False)
-        client.get_shell_msg(timeout=120)
+        if not kernels.forked(km):      # a fork has what its server imported; its notebook imports the rest
+            client.execute(WARM_IMPORTS, silent=True, store_history=False)
+            client.get_shell_msg(timeout=120)
     except Exception:
         km.shutdown_kernel(now=True)
         raise
@@ -217,7 +221,32 @@ def _exporter(template_dir: str):
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     exporter.register_preprocessor(keep_headings, enabled=True)
     exporter.template   # noqa: B018 - loads and compiles the template now
+    with contextlib.suppress(Exception):     # a failure shows again, with its message, in to_html
+        exporter.from_notebook_node(_sample_notebook())
     return exporter
+
+
+#: A 1x1 PNG: an image output for :func:`_sample_notebook`.
+_PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def _sample_notebook() -> nbformat.NotebookNode:
+    """A notebook with one output of each kind a report has (heading, note, table, chart,
+    stream), converted once when the exporter is made: the first conversion of a process
+    compiles the sub-templates it includes and the CSS selectors of the image embedding
+    (~0.3 s), which the first report would otherwise wait for."""
+    from nbformat import v4
+
+    def display(data: dict) -> nbformat.NotebookNode:
+        return v4.new_output("display_data", data={**data, "text/plain": ""})
+
+    outputs = [display({"text/markdown": "## A"}), display({"text/markdown": "B"}),
+               display({"text/html": "<table><tr><td>1</td></tr></table>"}), display({"image/png": _PIXEL}),
+               v4.new_output("stream", name="stdout", text="C\n")]
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell(f"# A\n\n![B](data:image/png;base64,{_PIXEL})"),
+                                v4.new_code_cell("", outputs=outputs)])
+    nb.metadata["kamreport"] = {"title": "A", "language": "zh", "sources": []}
+    return nb
 
 
 def warm_converter() -> Future:
@@ -232,8 +261,6 @@ def warm_up(pdf: bool) -> None:
     from the server (:mod:`kamreport.report.kernels`) is asked for when the report starts, not
     now: it is ready in half a second, and the later it is forked, the more the server has
     imported and read for it."""
-    from kamreport.report import kernels
-
     if not kernels.enabled():
         prestart()
     warm_converter()
@@ -341,7 +368,10 @@ def run_report(params: Params, notebook: str, run_dir: Path, *, run_id: str = ""
     os.close(fd)
     executed = Path(tmp)
     started = time.perf_counter()
-    # while the kernel runs: the converter is made and Chromium starts (the first report of a process)
+    # first the kernels' fork server (a report run alone starts its own, warmed for its notebook:
+    # its imports are the longest wait of a first report); then, while it imports and the kernel
+    # runs, the converter is made and Chromium starts (the first report of a process)
+    kernels.start(kernel or kernel_name(), [source])
     converter = warm_converter()
     if "pdf" in params.output.formats:
         start_browser()

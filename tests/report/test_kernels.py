@@ -138,10 +138,38 @@ def test_a_batch_server_is_warmed_for_its_notebooks_and_shared_with_the_processe
     assert kernels.SHARED not in os.environ and not Path(shared["socket"]).exists()
 
 
+def test_a_report_run_alone_starts_a_server_of_its_own_once_and_never_beside_a_batchs(forked, monkeypatch):
+    from kamreport.report.render import NOTEBOOK_DIR
+
+    monkeypatch.delenv(kernels.SHARED, raising=False)
+    kernels.close_servers()
+    try:
+        kernels.start(kernel_name(), [NOTEBOOK_DIR / "02_customer_value.ipynb"])
+        (own,) = kernels._SERVERS.values()
+        assert own.process is not None and own.alive() and kernels.SHARED not in os.environ
+        kernels.start(kernel_name(), [NOTEBOOK_DIR / "01_satisfaction.ipynb"])
+        assert list(kernels._SERVERS.values()) == [own]          # one server a process
+        km, client = forked()
+        assert kernels.forked(km) and _run(client, "import sys; print('pandas' in sys.modules)")["out"] == "True"
+        kernels.close_servers()
+        assert kernels.share(kernel_name(), [])
+        shared = json.loads(os.environ[kernels.SHARED])
+        (batch,) = kernels._SERVERS.values()
+        kernels._SERVERS.clear()          # as a batch's worker: the batch's server is known by its socket only
+        kernels.start(kernel_name(), [NOTEBOOK_DIR / "02_customer_value.ipynb"])
+        assert not kernels._SERVERS       # a worker starts none of its own
+        kernels.server(shared["interpreter"])
+        assert [s.socket_path for s in kernels._SERVERS.values()] == [shared["socket"]]
+        batch.close()
+    finally:
+        kernels.close_servers()
+        monkeypatch.delenv(kernels.SHARED, raising=False)
+
+
 def test_forking_can_be_turned_off(forked, monkeypatch):
     monkeypatch.setenv("KAMREPORT_FORK_KERNELS", "0")
     km, client = forked()
-    assert not isinstance(km.provisioner.process, kernels.ForkedKernel)
+    assert not isinstance(km.provisioner.process, kernels.ForkedKernel) and not kernels.forked(km)
     assert _run(client, "6 * 7")["out"] == "42"
 
 

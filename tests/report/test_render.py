@@ -257,6 +257,18 @@ def test_one_browser_prints_every_pdf_of_a_process(tmp_path):
     assert not list(tmp_path.glob(".*"))                      # no temporary files left
 
 
+def test_the_converter_is_warmed_with_a_notebook_of_every_output_kind():
+    """The sample converted when the exporter is made must convert (a failure would be silent
+    there, and the first report would pay the template's first use again)."""
+    import kamreport.report.render as render
+
+    sample = render._sample_notebook()
+    kinds = {o.get("output_type") for c in sample.cells for o in c.get("outputs", [])}
+    assert kinds == {"display_data", "stream"}
+    html = render.to_html(sample)
+    assert "<table>" in html and "data:image/png;base64," in html and "kam-keep" in html
+
+
 @pytest.mark.skipif(chromium() is None, reason="needs Chromium (make system-deps)")
 def test_a_failing_browser_costs_time_never_the_pdf(tmp_path, monkeypatch):
     import kamreport.report.render as render
