@@ -145,9 +145,12 @@ class Server:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def server(interpreter: list[str]) -> Server:
+def server(interpreter: list[str], notebooks: list[Path] = ()) -> Server:
     """The fork server for ``interpreter``: the one a batch shares with its workers
-    (:func:`share`), else this process's own (started now, or again if it died)."""
+    (:func:`share`), else this process's own (started now, warmed for what ``notebooks``
+    import, or again if it died)."""
+    from kamreport.report.warm import notebook_imports
+
     key = tuple(interpreter)
     with _LOCK:
         if key not in _SERVERS or not _SERVERS[key].alive():
@@ -156,7 +159,7 @@ def server(interpreter: list[str]) -> Server:
             shared = json.loads(os.environ.get(SHARED) or "{}")
             _SERVERS[key] = (Server(interpreter, socket_path=shared["socket"])
                              if shared.get("interpreter") == list(interpreter) and os.path.exists(shared["socket"])
-                             else Server(interpreter))
+                             else Server(interpreter, notebook_imports(notebooks)))
         return _SERVERS[key]
 
 
@@ -199,23 +202,12 @@ def share(kernel: str, notebooks: list[Path], reads: list | None = None) -> bool
 
 
 def start(kernel: str, notebooks: list[Path]) -> None:
-    """Start this process's own fork server for kernel ``kernel``, warmed for ``notebooks``,
-    unless one runs already or a batch shares one (a report run alone: its later kernels then
-    start with what its notebook imports); nothing when kernels are not forked."""
-    from kamreport.report.warm import notebook_imports
-
-    if (interpreter := _interpreter(kernel)) is None:
-        return
-    key = tuple(interpreter)
-    with _LOCK:
-        shared = json.loads(os.environ.get(SHARED) or "{}")
-        if (key in _SERVERS and _SERVERS[key].alive()
-                or shared.get("interpreter") == interpreter and os.path.exists(shared.get("socket", ""))):
-            return
-        if not _SERVERS:
-            atexit.register(close_servers)
-        with contextlib.suppress(OSError):     # no server: server() tries again, kernels start as before
-            _SERVERS[key] = Server(interpreter, notebook_imports(notebooks))
+    """Have the fork server for kernel ``kernel`` running now (:func:`server`): the batch's
+    when it shares one, else this process's own, warmed for ``notebooks`` (a report run alone:
+    its later kernels start with what its notebook imports); nothing when kernels are not forked."""
+    if (interpreter := _interpreter(kernel)) is not None:
+        with contextlib.suppress(OSError):     # no server: the kernel's launch tries again, or starts as before
+            server(interpreter, notebooks)
 
 
 def forked(km) -> bool:

@@ -157,9 +157,9 @@ def test_a_report_run_alone_starts_a_server_of_its_own_once_and_never_beside_a_b
         (batch,) = kernels._SERVERS.values()
         kernels._SERVERS.clear()          # as a batch's worker: the batch's server is known by its socket only
         kernels.start(kernel_name(), [NOTEBOOK_DIR / "02_customer_value.ipynb"])
-        assert not kernels._SERVERS       # a worker starts none of its own
-        kernels.server(shared["interpreter"])
-        assert [s.socket_path for s in kernels._SERVERS.values()] == [shared["socket"]]
+        (worker,) = kernels._SERVERS.values()
+        assert worker.process is None and worker.socket_path == shared["socket"]   # a worker starts none of its own
+        assert kernels.server(shared["interpreter"]) is worker
         batch.close()
     finally:
         kernels.close_servers()
