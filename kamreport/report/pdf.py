@@ -59,7 +59,7 @@ class Browser:
         os.close(commands)
         os.close(replies)
         self._buffer, self._events, self._id = b"", [], 0
-        self._page: tuple[str, str] | None = None      # (target, session) of the printing page
+        self._page: tuple[str, str | None] | None = None      # (target, session) of the printing page
 
     def _message(self, deadline: float) -> dict:
         while b"\0" not in self._buffer:
@@ -97,22 +97,18 @@ class Browser:
         CPU and 0.1 s a PDF; a navigation starts every report's document afresh)."""
         if self._page is None:
             target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            try:
-                session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-                self.call("Page.enable", session=session)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    self.call("Target.closeTarget", {"targetId": target}, timeout=10)
-                raise
+            self._page = (target, None)           # closed by print_pdf if what follows fails
+            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self.call("Page.enable", session=session)
             self._page = (target, session)
         return self._page[1]
 
     def print_pdf(self, html_path: Path, *, timeout: float = 120) -> bytes:
         """``html_path`` printed to PDF (the page's own ``@page`` size and margins)."""
         deadline = time.monotonic() + timeout
-        session = self._page_session()
-        self._events = [e for e in self._events if e.get("sessionId") != session]   # nothing of the last page
         try:
+            session = self._page_session()
+            self._events = [e for e in self._events if e.get("sessionId") != session]   # nothing of the last page
             self.call("Page.navigate", {"url": Path(html_path).resolve().as_uri()}, session=session)
             self._wait("Page.loadEventFired", session, deadline)
             self.call("Runtime.evaluate", {"expression": SETTLED, "awaitPromise": True}, session=session,
@@ -120,9 +116,10 @@ class Browser:
             pdf = self.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
                             session=session, timeout=max(1.0, deadline - time.monotonic()))
         except BaseException:       # a page that failed is not printed with again
-            target, self._page = self._page[0], None
-            with contextlib.suppress(Exception):
-                self.call("Target.closeTarget", {"targetId": target}, timeout=10)
+            if self._page is not None:
+                target, self._page = self._page[0], None
+                with contextlib.suppress(Exception):
+                    self.call("Target.closeTarget", {"targetId": target}, timeout=10)
             raise
         return base64.b64decode(pdf["data"])
 
