@@ -34,11 +34,16 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.provisioning import LocalProvisioner
+from jupyter_core.utils import ensure_async, run_sync
 
 #: Interpreter options of a kernel command that the server takes as they are (ipykernel's kernel
 #: spec has the first, for its debugger's sake: no frozen standard modules).
@@ -260,8 +265,6 @@ class ForkedKernel:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int | None:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             left = 1.0 if deadline is None else deadline - time.monotonic()
@@ -305,14 +308,62 @@ class ForkedProvisioner(LocalProvisioner):
         return await super().launch_kernel(cmd, **kwargs)
 
 
+async def _wait_for_ready(self, timeout: float | None = None) -> None:
+    """A kernel client's ``wait_for_ready`` that ends when the kernel is ready, not 0.2 s later.
+
+    jupyter_client's waits for a kernel_info reply, then for an IOPub message within 0.2 s (else
+    it asks again), then for 0.2 s of IOPub silence: at least 0.2 s of sleep a client, and a
+    report has two (its kernel's check, papermill's). This one waits for the reply, then for
+    what proves the IOPub subscription is up: the kernel's ``iopub_welcome`` to it (ipykernel
+    7) or the ``idle`` status of one of its kernel_info requests (older kernels), and asks
+    again when neither comes in 0.2 s. What IOPub held before is read by then; what comes
+    after belongs to no request of a report (nbclient reads only its requests' messages).
+    """
+    deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    asked: set[str] = set()
+    while True:
+        asked.add(self.kernel_info())
+        reply = None
+        with contextlib.suppress(Empty):
+            while reply is None:
+                msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                reply = msg if msg["msg_type"] == "kernel_info_reply" else None
+        if reply is not None:
+            with contextlib.suppress(Empty):
+                while True:
+                    msg = await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                    if msg["msg_type"] == "iopub_welcome" or (
+                            msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                            and msg["parent_header"].get("msg_id") in asked):
+                        self._handle_kernel_info_reply(reply)
+                        return
+        if not await self._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+class ReadyClient(BlockingKernelClient):
+    """A blocking kernel client whose ``wait_for_ready`` is :func:`_wait_for_ready`."""
+
+    wait_for_ready = run_sync(_wait_for_ready)
+
+
+class AsyncReadyClient(AsyncKernelClient):
+    """An asynchronous kernel client (papermill's) whose ``wait_for_ready`` is :func:`_wait_for_ready`."""
+
+    wait_for_ready = _wait_for_ready
+
+
 def kernel_manager(name: str):
     """A :class:`~jupyter_client.manager.KernelManager` for kernel ``name`` whose kernel is forked
-    (:class:`ForkedProvisioner`) where it can be."""
+    (:class:`ForkedProvisioner`) where it can be, and whose clients (:class:`ReadyClient`) see
+    it ready as soon as it is."""
     import uuid
 
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=name)
+    km = KernelManager(kernel_name=name, client_class=f"{__name__}.ReadyClient")
     if enabled():
         km.kernel_id = str(uuid.uuid4())
         km.provisioner = ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)

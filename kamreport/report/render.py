@@ -141,7 +141,7 @@ def _warm_kernel(name: str, cwd: str):
         client.stop_channels()
     # papermill's client: nbclient awaits its reads and checks each second that the kernel lives;
     # a blocking client (what a KernelManager makes) would wait forever for a kernel that died
-    km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+    km.client_class = "kamreport.report.kernels.AsyncReadyClient"
     return km
 
 
