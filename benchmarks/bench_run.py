@@ -2,7 +2,7 @@
 with --jobs 1 against --jobs 2, printed against the targets and, with ``--baseline``, against
 another source tree measured in the same run (same machine, same minute).
 
-    python benchmarks/bench_run.py [--batch 20] [--skip-demo] [--baseline /path/to/old/checkout]
+    python benchmarks/bench_run.py [--batch 20] [--skip-demo] [--baseline /path/to/old/checkout] [--repeat 3]
 
 Prints: the per-report fixed overhead (kernel start + imports, HTML, PDF) of a notebook that only
 imports the package, for the first report of a process and for the next one (what each further
@@ -205,22 +205,53 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--baseline", type=Path, help="another checkout of kamreport to measure first, the same way")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each tree this many times, alternating with the baseline, and print medians "
+                             "(a shared machine's numbers vary by a third from one run to the next)")
     parser.add_argument("--src", type=Path, default=REPO, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    base = None
-    if args.baseline:
-        cmd = [sys.executable, __file__, "--json", "--src", str(args.baseline.resolve()), "--batch", str(args.batch),
-               *(["--skip-demo"] if args.skip_demo else [])]
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-        base = json.loads(proc.stdout.strip().splitlines()[-1])
-    _use(args.src)
-    now = measure(args.batch, args.skip_demo)
-    if args.json:
-        print(json.dumps(now))
-    else:
-        report(now, base, args.batch)
+    if args.json or (args.repeat == 1 and not args.baseline):
+        _use(args.src)
+        now = measure(args.batch, args.skip_demo)
+        print(json.dumps(now)) if args.json else report(now, None, args.batch)
+        return
+    trees = {"now": args.src, **({"baseline": args.baseline} if args.baseline else {})}
+    runs: dict[str, list[dict]] = {label: [] for label in trees}
+    for k in range(args.repeat):
+        for label in (("baseline", "now") if k % 2 == 0 else ("now", "baseline")):   # neither always goes first
+            if label in trees:
+                runs[label].append(_measure_in(trees[label], args.batch, args.skip_demo))
+                print(f"run {k + 1}/{args.repeat} {label}: " + ", ".join(
+                    f"{key} {runs[label][-1][key]}" for key in TARGETS if key in runs[label][-1]), flush=True)
+    medians = {label: _median(values) for label, values in runs.items()}
+    report(medians["now"], medians.get("baseline"), args.batch)
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} runs each; range (min-max):")
+        for key in ("overhead_first", "overhead_next", "demo", "jobs1", "jobs2", "speedup"):
+            print(f"  {key:<16}" + "".join(f"  {label} {min(r[key] for r in values)}-{max(r[key] for r in values)}"
+                                           for label, values in runs.items() if all(key in r for r in values)))
+
+
+def _measure_in(src: Path, n: int, skip_demo: bool) -> dict:
+    """:func:`measure` for the tree ``src``, in a process of its own (imports from ``src`` alone)."""
+    cmd = [sys.executable, __file__, "--json", "--src", str(src.resolve()), "--batch", str(n),
+           *(["--skip-demo"] if skip_demo else [])]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _median(values: list):
+    """The median of each number over ``values`` (dicts of the same shape), key by key."""
+    import statistics
+
+    first = values[0]
+    if isinstance(first, dict):
+        return {k: _median([v[k] for v in values if k in v]) for k in first}
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return round(statistics.median(values), 2)
+    return first
 
 
 if __name__ == "__main__":
