@@ -16,6 +16,7 @@ failed: the executed notebook is kept as ``.failed.ipynb``).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -26,8 +27,10 @@ import multiprocessing
 import math
 import os
 import shutil
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -174,7 +177,8 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
 
     Reports whose fingerprint equals the last successful run's are linked, not checked or run.
     While the others' inputs are checked, the kernels, converters and browsers that will run
-    them are already starting (in this process for ``jobs=1``, in the workers otherwise).
+    them are already starting, in this process and, for ``jobs > 1``, in ``jobs - 1`` workers
+    (this process runs reports too: :func:`_share`).
     """
     run_id = run_id or new_run_id()
 
@@ -204,13 +208,16 @@ def run_batch(params_list: list[Params], *, out_dir: str | Path | None = None, j
             kernels.share(kernel_name(), [NOTEBOOK_DIR / f"{nb}.ipynb" for nb in
                                           dict.fromkeys(nb for p in to_check for nb in p.notebooks)], to_check)
         if to_run > 1 and jobs > 1:
-            # spawn, not fork: a forked child inherits the parent's ZeroMQ state and can abort
+            # this process runs reports too (its imports, converter and Chromium serve them);
+            # jobs - 1 workers run the others. Spawn, not fork: a forked child inherits the
+            # parent's ZeroMQ state and can abort
+            helpers = min(jobs, to_run) - 1
             pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+                max_workers=helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
                 initargs=(pdf,)))
-            for _ in range(min(jobs, to_run)):
+            for _ in range(helpers):
                 pool.submit(_started)
-        elif to_run:
+        if to_run:
             warm_up(pdf)
         stack.callback(close_kernels)      # this process's spare kernels and Chromium, also on errors
         stack.callback(close_browser)      # (workers close theirs at exit)
@@ -290,21 +297,7 @@ def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, p
                 record(f, run_report(p, nb, f.run_dir, run_id=run_id, warm_next=i < len(pending) - 1), p, fp)
                 bar.update()
         else:
-            # the longest first; a worker starts the next report's kernel while it runs one, but
-            # for the last ones
-            pending = longest_first(pending, cost)
-            futures = {pool.submit(_worker, p, nb, str(f.run_dir), run_id, i < len(pending) - jobs): (p, nb, f, fp)
-                       for i, (p, nb, f, fp) in enumerate(pending)}
-            for fut in as_completed(futures):
-                p, nb, f, fp = futures[fut]
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # a worker that died still gets its manifest entry
-                    outcome = ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source,
-                                            status="failed", error=f"{type(exc).__name__}: {first_line(exc)}",
-                                            params=p.model_dump(mode="json"))
-                record(f, outcome, p, fp)
-                bar.update()
+            _share(longest_first(pending, cost), pool, jobs, run_id, record, bar)
         bar.close()
         order = {f"{p.name}-{nb}": i for i, (p, nb) in enumerate((p, nb) for p in params_list
                                                                   for nb in p.notebooks)}
@@ -320,6 +313,62 @@ def _run(params_list, ready, invalid, fingerprints, reusable, base_of, run_id, p
             handler.close()
     return BatchResult(run_id, tuple(f.run_dir for f in folders.values()),
                        tuple(o for f in folders.values() for o in f.outcomes))
+
+
+def _share(pending: list, pool: ProcessPoolExecutor, jobs: int, run_id: str, record, bar) -> None:
+    """Run ``pending`` (longest first) in this process and in the pool's workers at once: each
+    takes the next report as it finishes one, so the reports end together. This process is one
+    of the ``jobs``: a worker of its own would import, warm a converter and start a Chromium
+    again (~3 CPU-s on two cores that are already busy). A report starts the next one's kernel
+    while it runs, but for the last ones. A worker that dies fails its report; the others then
+    run here."""
+    queue, lock = collections.deque(pending), threading.Lock()
+
+    def take() -> tuple | None:
+        with lock:
+            return (queue.popleft(), len(queue) >= jobs) if queue else None
+
+    def done(task: tuple, outcome: ReportOutcome) -> None:
+        with lock:
+            record(task[2], outcome, task[0], task[3])
+            bar.update()
+
+    def failed(task: tuple, exc: BaseException) -> ReportOutcome:
+        p, nb = task[0], task[1]
+        return ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source, status="failed",
+                             error=f"{type(exc).__name__}: {first_line(exc)}", params=p.model_dump(mode="json"))
+
+    def feed() -> None:   # one thread per worker, handing it one report at a time
+        while (got := take()) is not None:
+            task, warm = got
+            p, nb, f, _ = task
+            try:
+                outcome = pool.submit(_worker, p, nb, str(f.run_dir), run_id, warm).result()
+            except BrokenProcessPool as exc:    # the worker died: its report fails, the rest run here
+                done(task, failed(task, exc))
+                return
+            except Exception as exc:    # noqa: BLE001 - a report that cannot come back still gets its entry
+                outcome = failed(task, exc)
+            done(task, outcome)
+
+    feeders = [threading.Thread(target=feed, name=f"kam-feed-{i}", daemon=True)
+               for i in range(min(jobs, len(pending)) - 1)]
+    for thread in feeders:
+        thread.start()
+    try:
+        while (got := take()) is not None:
+            task, warm = got
+            p, nb, f, _ = task
+            try:
+                outcome = run_report(p, nb, f.run_dir, run_id=run_id, warm_next=warm)
+            except Exception as exc:    # noqa: BLE001 - as a worker's: the run goes on
+                outcome = failed(task, exc)
+            done(task, outcome)
+    finally:
+        with lock:           # interrupted: the workers finish what they run and take nothing more
+            queue.clear()
+        for thread in feeders:
+            thread.join()
 
 
 def writable(folder: Path) -> None:
