@@ -338,12 +338,11 @@ def _share(pending: list, pool: ProcessPoolExecutor, jobs: int, run_id: str, rec
         return ReportOutcome(name=f"{p.name}-{nb}", notebook=nb, params_file=p.source, status="failed",
                              error=f"{type(exc).__name__}: {first_line(exc)}", params=p.model_dump(mode="json"))
 
-    def feed() -> None:   # one thread per worker, handing it one report at a time
+    def serve(run: Callable[[tuple, bool], ReportOutcome]) -> None:   # here, or in a feeder thread per worker
         while (got := take()) is not None:
             task, warm = got
-            p, nb, f, _ = task
             try:
-                outcome = pool.submit(_worker, p, nb, str(f.run_dir), run_id, warm).result()
+                outcome = run(task, warm)
             except BrokenProcessPool as exc:    # the worker died: its report fails, the rest run here
                 done(task, failed(task, exc))
                 return
@@ -351,19 +350,15 @@ def _share(pending: list, pool: ProcessPoolExecutor, jobs: int, run_id: str, rec
                 outcome = failed(task, exc)
             done(task, outcome)
 
-    feeders = [threading.Thread(target=feed, name=f"kam-feed-{i}", daemon=True)
+    def in_worker(task: tuple, warm: bool) -> ReportOutcome:   # one report at a time
+        return pool.submit(_worker, task[0], task[1], str(task[2].run_dir), run_id, warm).result()
+
+    feeders = [threading.Thread(target=serve, args=(in_worker,), name=f"kam-feed-{i}", daemon=True)
                for i in range(min(jobs, len(pending)) - 1)]
     for thread in feeders:
         thread.start()
     try:
-        while (got := take()) is not None:
-            task, warm = got
-            p, nb, f, _ = task
-            try:
-                outcome = run_report(p, nb, f.run_dir, run_id=run_id, warm_next=warm)
-            except Exception as exc:    # noqa: BLE001 - as a worker's: the run goes on
-                outcome = failed(task, exc)
-            done(task, outcome)
+        serve(lambda task, warm: run_report(task[0], task[1], task[2].run_dir, run_id=run_id, warm_next=warm))
     finally:
         with lock:           # interrupted: the workers finish what they run and take nothing more
             queue.clear()
