@@ -56,7 +56,7 @@ def _demo_params(root: Path, formats: list[str]) -> list[Path]:
         if "complaints" in spec["data"]:  # every input from root/data, whatever tree is measured
             spec["data"]["complaints"] = {**spec["data"]["complaints"], "path": str(root / "data" / "complaints.csv")}
         path = root / name
-        path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
         out.append(path)
     return out
 
@@ -116,7 +116,7 @@ def batch_of(root: Path, n: int) -> list:
         path = root / f"batch_{k:02d}.yaml"
         value = {**spec.get("value", {}), "clv_months": months}
         path.write_text(yaml.safe_dump({**spec, "language": language, "value": value, "matrix": {"region": regions},
-                                        "title": f"Batch {k}"}, allow_unicode=True), encoding="utf-8")
+                                        "title": f"Batch {k}"}, allow_unicode=True, sort_keys=False), encoding="utf-8")
         out.extend(Params.from_file(path).expand())
         k += 1
     return out[:n]

@@ -454,7 +454,9 @@ def fingerprint_of(params: Params, notebook: str) -> dict:
     basis = {"params": params.model_dump(mode="json"), "variant": params.variant, "inputs": inputs,
              "notebook": file_digest(notebook_file) if notebook_file.is_file() else None,
              "template": _tree_digest(TEMPLATE_DIR), "code": code_digest(), "version": kamreport.__version__}
-    digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+    # not sort_keys: the order of a mapping can be meaning (tiers are cut top-down); the fields'
+    # order is the model's, so the same parameters give the same text
+    digest = hashlib.sha256(json.dumps(basis, default=str).encode()).hexdigest()
     return {"inputs": inputs, "digest": digest if hashable else None}
 
 

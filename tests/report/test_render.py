@@ -146,6 +146,10 @@ def test_fingerprint_follows_what_a_report_depends_on(mobi_project, tmp_path, mo
     data["title"] = "another title"
     (project / "mobi.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     seen.append(digest())
+    for tiers in ({"A": 0.2, "B": 0.8}, {"B": 0.8, "A": 0.2}):   # tiers are cut top-down: their order is meaning
+        (project / "mobi.yaml").write_text(yaml.safe_dump({**data, "tiers": tiers}, allow_unicode=True,
+                                                          sort_keys=False))
+        seen.append(digest())
     package = tmp_path / "kamreport"
     shutil.copytree(Path(kamreport.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(kamreport, "__file__", str(package / "__init__.py"))
