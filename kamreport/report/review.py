@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kamreport.report.labels import code_label, currency_word, label, money, translate_columns  # noqa: F401 - label: notebook 03
-from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, figure_axes, finish, report_style
+from kamreport.report.style import ACCENT, BAD, GOOD, MUTED, WARN, figure_axes, finish, plain_log, report_style
 from kamreport.report.tables import escaped as _styled
 
 _CLASS_COLORS = {"true": GOOD, "latent": ACCENT, "spurious": WARN, "none": MUTED,
@@ -119,6 +119,7 @@ def grid_chart(grid: pd.DataFrame, language: str, currency: str, *, ax: plt.Axes
         if grid.attrs.get("sat_cut") is not None:
             ax.axvline(grid.attrs["sat_cut"], color=MUTED, lw=1, ls="--")
         ax.set_yscale("log")
+        plain_log(ax.yaxis)
         if len(frame):  # accounts whose expected value is practically nil sit on the floor
             ax.set_ylim(bottom=max(frame["value"].min(), frame["value"].max() * 1e-4))
         ax.set_xlabel(label("satisfaction_axis", language))

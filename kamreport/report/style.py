@@ -72,7 +72,7 @@ def report_style():
         # figure is drawn, which may be after this context has ended (savefig, inline display)
         "font.family": list(font_families()), "axes.unicode_minus": False,
         "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 13,
-        "axes.titleweight": "bold", "axes.labelsize": 11, "figure.dpi": 110, "savefig.dpi": 150,
+        "axes.titleweight": "bold", "axes.labelsize": 11, "figure.dpi": 150, "savefig.dpi": 150,
         "figure.figsize": (8, 4.2), "axes.edgecolor": MUTED, "xtick.color": SUBTLE, "ytick.color": SUBTLE,
     }
     with plt.rc_context(rc):
@@ -92,6 +92,22 @@ def figure_axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> tuple[plt.
     if ax is None:
         return plt.subplots(figsize=figsize)
     return ax.figure, ax
+
+
+def plain_log(axis) -> None:
+    """A log axis labelled with the tables' digits (``1,000``, ``0.01``), not as powers of ten
+    (``10³``: foreign to a manager, and each such label is a mathtext parse); decades only.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_yscale("log"); plain_log(ax.yaxis)
+    >>> [ax.yaxis.get_major_formatter()(v, 0) for v in (0.01, 1, 1000, 1e6)]
+    ['0.01', '1', '1,000', '1,000,000']
+    >>> plt.close(fig)
+    """
+    axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    axis.set_minor_formatter(plt.NullFormatter())
 
 
 def finish(fig: plt.Figure, ax: plt.Axes, title: str, takeaway: str) -> plt.Figure:

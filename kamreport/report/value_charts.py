@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.patches import Polygon
 
 from kamreport.report.labels import currency_word, duration, join, label, tier_label
-from kamreport.report.style import ACCENT, BAD, INK, MUTED, TIER_COLORS, figure_axes, finish, report_style
+from kamreport.report.style import ACCENT, BAD, INK, MUTED, TIER_COLORS, figure_axes, finish, plain_log, report_style
 
 
 def top_share(conc, fraction: float = 0.2) -> float:
@@ -173,6 +173,7 @@ def clv_by_tier(values: pd.DataFrame, language: str = "zh", *, months: int,
         for median in box["medians"]:
             median.set_color(INK)
         ax.set_yscale("log")
+        plain_log(ax.yaxis)
         horizon = duration(months, "M", language)
         money = currency_word(currency, language)
         ax.set_ylabel(label("clv_axis", language, horizon=horizon, currency=money))
