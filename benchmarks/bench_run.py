@@ -11,6 +11,12 @@ the demo's wall time (all notebooks, both languages, HTML + PDF, --jobs 2); the 
 times and the speed-up; the load average of the machine before and after each part (the
 machine may be shared: numbers of a loaded machine are slower and speed-ups smaller).
 Targets (issue 11): fixed overhead <= 3 s, speed-up >= 1.7x on 2 cores, demo <= 45 s.
+
+The speed-up has a ceiling it cannot pass, printed beside it: --jobs 1 already keeps more than
+one core busy (each report's kernel, Chromium and this process work at once, and the next
+kernel starts while a report renders), and two processes of pure CPU work get only so much
+more done than one on this machine (``ceiling``: 2.0 on two free cores). With the same work
+in both runs, the speed-up is at most ceiling / (cores busy at --jobs 1).
 """
 
 from __future__ import annotations
@@ -122,14 +128,53 @@ def batch_of(root: Path, n: int) -> list:
     return out[:n]
 
 
-def timed_run(params: list, out: Path, jobs: int) -> float:
+def _machine_cpu() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (user, nice, system, irq), from
+    /proc/stat; None where there is none."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_run(params: list, out: Path, jobs: int) -> tuple[float, float | None]:
+    """Wall time of the batch and the cores it kept busy on average (machine CPU s / wall s)."""
     from kamreport.report import batch
 
-    started = time.perf_counter()
+    cpu, started = _machine_cpu(), time.perf_counter()
     result = batch.run_batch(params, out_dir=out, jobs=jobs, run_id=f"j{jobs}", progress=False, force=True)
     elapsed = time.perf_counter() - started
+    busy = None if cpu is None else (_machine_cpu() - cpu) / elapsed
     assert result.ok, [(o.name, o.error) for o in result.failed]
-    return elapsed
+    return elapsed, busy
+
+
+def _spin(n: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return time.perf_counter() - started
+
+
+def ceiling(rounds: int = 5, n: int = 6_000_000) -> float:
+    """What two processes of pure CPU work get done on this machine against one (2.0 on two
+    free cores; less where the cores are shared with other guests): the most any --jobs 2 can
+    gain over a run that keeps one core busy. Median of ``rounds`` alternating measurements."""
+    import multiprocessing
+    import statistics
+
+    ratios = []
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])                      # started before anything is timed
+        for _ in range(rounds):
+            one = _spin(n)
+            started = time.perf_counter()
+            pool.map(_spin, [n, n], chunksize=1)
+            ratios.append(2 * one / (time.perf_counter() - started))
+    return round(statistics.median(ratios), 2)
 
 
 def measure(n: int, skip_demo: bool) -> dict:
@@ -156,11 +201,15 @@ def measure(n: int, skip_demo: bool) -> dict:
             res["demo_reports"] = {e["name"]: {**e["durations"], "pages": e["pages"]} for e in manifest["reports"]}
             res["load_demo"] = _load()
         params = batch_of(root, n)
-        res["jobs1"] = round(timed_run(params, root / "b1", 1), 1)
-        res["load_jobs1"] = _load()
-        res["jobs2"] = round(timed_run(params, root / "b2", 2), 1)
-        res["load_jobs2"] = _load()
+        res["ceiling"] = ceiling()
+        for jobs in (1, 2):
+            wall, busy = timed_run(params, root / f"b{jobs}", jobs)
+            res[f"jobs{jobs}"], res[f"load_jobs{jobs}"] = round(wall, 1), _load()
+            if busy is not None:
+                res[f"busy{jobs}"] = round(busy, 2)
         res["speedup"] = round(res["jobs1"] / res["jobs2"], 2)
+        if "busy1" in res:   # jobs 2 doing the same work as jobs 1 at the machine's ceiling
+            res["bound"] = round(res["ceiling"] / res["busy1"], 2)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return res
@@ -176,7 +225,9 @@ def report(now: dict, base: dict | None, n: int) -> None:
     rows = [("overhead_first", "fixed overhead, first report (s)"),
             ("overhead_next", "fixed overhead, next report (s)"), ("demo", "demo, 6 reports HTML+PDF --jobs 2 (s)"),
             ("jobs1", f"batch of {n} HTML+PDF, --jobs 1 (s)"), ("jobs2", f"batch of {n} HTML+PDF, --jobs 2 (s)"),
-            ("speedup", "speed-up --jobs 2 / --jobs 1 (x)")]
+            ("busy1", "cores busy, --jobs 1"), ("busy2", "cores busy, --jobs 2"),
+            ("ceiling", "2 CPU-bound processes / 1 (x)"),
+            ("speedup", "speed-up --jobs 2 / --jobs 1 (x)"), ("bound", "  at most: ceiling / busy at --jobs 1")]
     for which in ("first", "next"):
         print(f"fixed overhead, {which} report: {now['overhead'][which]}"
               + (f"   baseline: {base['overhead'][which]}" if base else ""))
@@ -228,7 +279,8 @@ def main() -> None:
     report(medians["now"], medians.get("baseline"), args.batch)
     if args.repeat > 1:
         print(f"medians of {args.repeat} runs each; range (min-max):")
-        for key in ("overhead_first", "overhead_next", "demo", "jobs1", "jobs2", "speedup"):
+        for key in ("overhead_first", "overhead_next", "demo", "jobs1", "jobs2", "busy1", "busy2", "ceiling",
+                    "speedup", "bound"):
             print(f"  {key:<16}" + "".join(f"  {label} {min(r[key] for r in values)}-{max(r[key] for r in values)}"
                                            for label, values in runs.items() if all(key in r for r in values)))
 
