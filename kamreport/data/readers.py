@@ -7,6 +7,8 @@ with certainty raises one-line :class:`~kamreport.errors.InputError`.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -150,14 +152,38 @@ def _names(frame: pd.DataFrame) -> str:
 
 
 def _one_column_header(exc: pa.errors.SchemaErrors, loaded: _Loaded) -> None:
-    """Columns missing because the whole header is one column: the delimiter was not recognised."""
-    missing = (exc.failure_cases["check"].astype(str) == "column_in_dataframe").any()
-    header = str(loaded.frame.columns[0]) if loaded.frame.shape[1] == 1 else ""
+    """Columns missing because of the file's shape (see :func:`_header_problem`)."""
+    if (exc.failure_cases["check"].astype(str) == "column_in_dataframe").any():
+        _header_problem(loaded)
+
+
+#: A header field that is a value (a number, a date, a code like 00004): a line of data, not of names.
+_VALUE = re.compile(r"[-+]?\d[\d.,:/-]*")
+
+
+def _header_problem(loaded: _Loaded) -> None:
+    """Raise when a missing column is explained by the file's shape: its header line is one
+    column (the fields are separated by spaces or another mark that is not a CSV delimiter), or
+    its first line holds values, not names (a file without a header line, such as CDNOW's)."""
+    if loaded.kind != "csv":
+        return
+    names = [str(c) for c in loaded.frame.columns]
+    header = names[0] if len(names) == 1 else ""
     mark = next((m for m in (":", " ", "/", "#", "~", "^") if m in header), None)
-    if missing and mark and loaded.kind == "csv":
-        raise InputError(f"{loaded.name}: the header line is one column {header[:60]!r}, so the fields are "
+    fields = header.split(mark) if mark else names
+    unnamed = all(_VALUE.fullmatch(f.strip()) for f in fields if f.strip())
+    # pandas renames a repeated header field 7 to 7.1: the line as the file has it
+    shown = [n if n == (base := re.sub(r"\.\d+$", "", n)) or base not in names[:i] else base
+             for i, n in enumerate(names)]
+    line = (header or (loaded.delimiter or ",").join(shown))[:60]
+    if mark:
+        raise InputError(f"{loaded.name}: the header line is one column {line!r}, so the fields are "
                          f"separated by {mark!r}, which is not a CSV delimiter; save the file with commas, "
-                         "semicolons, tabs or | between fields")
+                         "semicolons, tabs or | between fields" + (" and a first line naming the columns"
+                                                                    if unnamed else ""))
+    if unnamed and names:
+        raise InputError(f"{loaded.name}: the first line {line!r} holds values, not column names; "
+                         "add a first line naming the columns")
 
 
 def read_transactions(source, *, customer: str, date: str, amount: str, table: str | None = None,
@@ -206,6 +232,7 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
     wanted = {"customer": customer, "date": date, "amount": amount}
     for role, col in wanted.items():
         if col not in frame.columns:
+            _header_problem(loaded)
             raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: "
                              f"{_names(frame)}); "
                              f"pass {role}=<column name>")
@@ -306,6 +333,7 @@ def read_complaints(source, *, account: str, date: str, category: str | None = N
               "resolved_days": resolved_days}
     for role, col in wanted.items():
         if col is not None and col not in frame.columns:
+            _header_problem(loaded)
             raise InputError(f"{loaded.name}: complaint {role} column {col!r} not found (columns present: "
                              f"{_names(frame)}); fix data.complaints.{role}"
                              + ("" if role in ("account", "date") else " (null when the log has none)"))

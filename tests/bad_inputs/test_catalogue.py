@@ -404,6 +404,21 @@ CASES = [
         rf"{OR}: amount column 'amount' not found \(columns present: customer, date, cds, value\); pass "
         rf"amount=<column name>$",
     ),
+    Case(   # CDNOW as distributed: whitespace between fields, no header line
+        "orders-space-separated-without-header",
+        lambda p: _raw_orders(p, " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n"),
+        2,
+        rf"{OR}: the header line is one column '00004 0001 19970101  2   29.33', so the fields are separated "
+        r"by ' ', which is not a CSV delimiter; save the file with commas, semicolons, tabs or \| between "
+        r"fields and a first line naming the columns$",
+    ),
+    Case(
+        "orders-no-header-line",
+        lambda p: _raw_orders(p, "4,1,1997-01-01,2,29.33\n4,1,1997-01-18,2,29.73\n"),
+        2,
+        rf"{OR}: the first line '4,1,1997-01-01,2,29.33' holds values, not column names; add a first line "
+        r"naming the columns$",
+    ),
     Case(
         "orders-us-dollars-with-separators",
         lambda p: _money(p, ["$1,234.50", "$12.00", "US$ 3"]),
