@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kamreport.data.schemas import Codebook
-from kamreport.report.labels import LABELS, duration, join, label, money, percent, tier_label
+from kamreport.report.labels import LABELS, duration, join, label, label_from, money, percent, tier_label
 from kamreport.report.style import STARS
 from kamreport.report.value_charts import top_share
 
@@ -45,7 +45,10 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
     a change between waves is called significant.
     """
     a = analysis
-    name = codebook.labels(language)
+    labels = codebook.labels(language)
+    # every name below comes from the user's codebook or data: escaped for the HTML callout
+    name = {c: html.escape(labels.get(c, c)) for c in {*labels, *a.pls.total_effects["source"],
+                                                        *a.pls.total_effects["target"], a.target}}
     t = a.target
     row = a.index.set_index("construct").loc[t]
     lines = [label("sum_index", language, name=name.get(t, t), index=row["index"], ci=ci, lo=row["ci_low"],
@@ -58,9 +61,9 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
     if a.index_by_segment is not None:
         seg = a.index_by_segment[a.index_by_segment["construct"] == t].set_index(a.segment)["index"]
         if len(seg) > 1:
-            seg_name = label(a.segment, language) if a.segment in LABELS else a.segment
-            lines.append(label("sum_segment", language, segment=seg_name.lower(), high=seg.idxmax(),
-                               high_index=seg.max(), low=seg.idxmin(), low_index=seg.min()))
+            seg_name = label(a.segment, language) if a.segment in LABELS else html.escape(str(a.segment))
+            lines.append(label("sum_segment", language, segment=seg_name.lower(), high=html.escape(str(seg.idxmax())),
+                               high_index=seg.max(), low=html.escape(str(seg.idxmin())), low_index=seg.min()))
     effects = a.pls.total_effects
     drivers = effects[effects["target"] == t].sort_values("estimate", ascending=False).head(2)
     if len(drivers):
@@ -68,12 +71,7 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
                  for r in drivers.itertuples()]
         lines.append(label("sum_drivers", language, drivers=join(parts, language), target=name.get(t, t),
                            r2=a.pls.r2.get(t, float("nan"))))
-    failed = a.quality.checks[(a.quality.checks["level"] == "required") & (~a.quality.checks["passed"])]
-    if failed.empty:
-        lines.append(label("sum_quality_ok", language))
-    else:
-        items = sorted({f"{r.subject} ({r.criterion})" for r in failed.itertuples()})
-        lines.append(label("sum_quality_failed", language, failed=join(items, language, "sep_clause")))
+    lines.append(quality_summary(a.quality, labels, language))
     body = "".join(f"<p>{line}</p>" for line in lines)
     actions = top_actions(a.ipma_items, codebook, language)
     if len(actions):
@@ -82,6 +80,49 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
                       + "</li>" for r in actions.itertuples())
         body += f"<p>{label('sum_actions', language)}</p><ol>{lis}</ol>"
     return body
+
+
+#: The order in which the summary names the measurement criteria that are not met.
+_CRITERIA = ("alpha", "rho_a", "rho_c", "ave", "fornell_larcker", "htmt_liberal", "vif")
+
+
+def _subject(subject: str, names: Mapping[str, str]) -> str:
+    """A check's subject in the report's words: constructs by their names, ``A~B`` as ``A–B``,
+    ``X -> Y`` and ``item (construct)`` with the construct named."""
+    if "~" in subject:
+        return "–".join(names.get(s, s) for s in subject.split("~"))
+    if " -> " in subject:
+        return " → ".join(names.get(s, s) for s in subject.split(" -> "))
+    if subject.endswith(")") and " (" in subject:
+        item, construct = subject[:-1].split(" (", 1)
+        return f"{item} ({names.get(construct, construct)})"
+    return names.get(subject, subject)
+
+
+def quality_summary(quality, names: Mapping[str, str], language: str = "zh", *, shown: int = 3) -> str:
+    """One sentence on measurement quality: every required criterion met, or per criterion not
+    met (with its threshold) the constructs, pairs or terms that miss it, at most ``shown`` of
+    them named (a model of seven constructs has 21 HTMT pairs). ``quality``: a
+    :class:`~kamreport.satisfaction.measurement.QualityResult`; ``names``: construct -> name."""
+    checks = quality.checks
+    failed = checks[(checks["level"] == "required") & ~checks["passed"]]
+    if failed.empty:
+        return label("sum_quality_ok", language)
+    order = [c for c in _CRITERIA if c in set(failed["criterion"])]
+    order += sorted(set(failed["criterion"]) - set(order))
+    clauses = []
+    for criterion in order:
+        subjects = list(dict.fromkeys(_subject(s, names) for s in failed.loc[failed["criterion"] == criterion,
+                                                                            "subject"]))
+        text = join(map(html.escape, subjects[:shown]), language)
+        if len(subjects) > shown:
+            text = label_from("sum_quality_more", language,
+                              {"subjects": text, "total": len(subjects), "more": len(subjects) - shown})
+        key = f"qc_{criterion}"
+        what = (label_from(key, language, {"t": getattr(quality.thresholds, criterion, None)})
+                if key in LABELS else html.escape(criterion))
+        clauses.append(label("sum_quality_clause", language, criterion=what, subjects=text))
+    return label("sum_quality_failed", language, failed=join(clauses, language, "sep_semicolon"))
 
 
 def value_summary(value, language: str = "zh", *, currency: str = "CNY", top: float = 0.2) -> str:

@@ -110,6 +110,7 @@ def test_satisfaction_summary(sat_analysis, mobi_survey, language, segment, wave
         assert verdict in text
     assert (("按地区" if language == "zh" else "By region") in text) == bool(segment)
     assert "中" not in text if language == "en" else "Satisfaction中" in text
+    assert not re.search(r"htmt_|fornell_|\((alpha|ave|rho_a|rho_c)\)", text)   # criteria in words
     notes = narrative.method_notes(a, language)
     assert f"n = {a.pls.n}" in notes and str(a.pls.iterations) in notes
     assert bool(syn.CJK.search(notes)) == (language == "zh")
@@ -166,3 +167,40 @@ def test_reports_of_the_real_value_analysis(freq, months):
         if isinstance(v, int) and not isinstance(v, bool)
     ]
     assert counts and set(counts) <= set(DIAGNOSTICS)  # every cleaning count has its words
+
+
+def _quality(rows) -> SimpleNamespace:
+    from kamreport.satisfaction.measurement import Thresholds
+
+    checks = pd.DataFrame(rows, columns=["subject", "criterion", "value", "passed", "level"])
+    return SimpleNamespace(checks=checks, thresholds=Thresholds(alpha=0.75))
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_quality_summary_names_each_unmet_criterion_once_in_the_reports_words(language):
+    """Grouped by criterion, with the threshold used; constructs by their codebook names (escaped);
+    more than three subjects are counted, not listed; warnings and passes are not named."""
+    pairs = [f"A~{b}" for b in "BCDE"]
+    rows = [("A", "alpha", 0.6, False, "required"), ("B", "alpha", 0.9, True, "required"),
+            ("A", "ave", 0.4, False, "required"), ("B", "ave", 0.45, False, "required"),
+            ("A", "fornell_larcker", 0.8, False, "required"),
+            *[(p, "htmt_liberal", 0.95, False, "required") for p in pairs],
+            ("A~B", "htmt_liberal", 0.97, False, "required"),       # the bootstrap bound: same pair
+            ("A~B", "htmt_strict", 0.95, False, "warning"), ("x1", "loading", 0.6, False, "warning")]
+    names = {"A": "<Image>", "B": "质量" if language == "zh" else "Quality"}
+    text = narrative.quality_summary(_quality(rows), names, language)
+    plain = _text(text)
+    assert "&lt;Image&gt;" in text and "<Image>" not in text
+    for raw in ("htmt_liberal", "htmt_strict", "fornell_larcker", "(ave)", "alpha)", "loading", "x1"):
+        assert raw not in plain
+    if language == "en":
+        assert plain.startswith("Measurement criteria not met — reliability (alpha ≥ 0.75): &lt;Image&gt;; ")
+        assert "convergent validity (AVE ≥ 0.50): &lt;Image&gt;, Quality; Fornell–Larcker criterion" in plain
+        assert "discriminant validity (HTMT < 0.90): &lt;Image&gt;–Quality, &lt;Image&gt;–C, &lt;Image&gt;–D and 1 more." in plain
+    else:
+        assert plain.startswith("测量质量未达标——信度（α ≥ 0.75）：&lt;Image&gt;；")
+        assert "收敛效度（AVE ≥ 0.50）：&lt;Image&gt;、质量；Fornell–Larcker 准则" in plain
+        assert "区分效度（HTMT < 0.90）：&lt;Image&gt;–质量、&lt;Image&gt;–C、&lt;Image&gt;–D等 4 项。" in plain
+    ok = narrative.quality_summary(_quality(rows[1:2] + rows[-2:]), names, language)
+    assert ok == ("测量质量：所有信度与效度标准均达标。" if language == "zh"
+                  else "Measurement: every reliability and validity criterion is met.")
