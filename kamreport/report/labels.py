@@ -283,7 +283,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sum_quality_failed": {"zh": "测量质量未达标——{failed}。",
                            "en": "Measurement criteria not met — {failed}."},
     "sum_quality_clause": {"zh": "{criterion}：{subjects}", "en": "{criterion}: {subjects}"},
-    "sum_quality_more": {"zh": "{subjects}等 {total} 项", "en": "{subjects} and {more} more"},
+    "sum_quality_more": {"zh": "{subjects}，另有 {more} 项", "en": "{subjects} and {more} more"},
     # the measurement criteria of kamreport.satisfaction.measurement.Thresholds, with their threshold
     "qc_alpha": {"zh": "信度（α ≥ {t:.2f}）", "en": "reliability (alpha ≥ {t:.2f})"},
     "qc_rho_a": {"zh": "信度（rho_A ≥ {t:.2f}）", "en": "reliability (rho_A ≥ {t:.2f})"},

@@ -117,7 +117,7 @@ def quality_summary(quality, names: Mapping[str, str], language: str = "zh", *, 
         text = join(map(html.escape, subjects[:shown]), language)
         if len(subjects) > shown:
             text = label_from("sum_quality_more", language,
-                              {"subjects": text, "total": len(subjects), "more": len(subjects) - shown})
+                              {"subjects": text, "more": len(subjects) - shown})
         key = f"qc_{criterion}"
         what = (label_from(key, language, {"t": getattr(quality.thresholds, criterion, None)})
                 if key in LABELS else html.escape(criterion))

@@ -200,7 +200,7 @@ def test_quality_summary_names_each_unmet_criterion_once_in_the_reports_words(la
     else:
         assert plain.startswith("测量质量未达标——信度（α ≥ 0.75）：&lt;Image&gt;；")
         assert "收敛效度（AVE ≥ 0.50）：&lt;Image&gt;、质量；Fornell–Larcker 准则" in plain
-        assert "区分效度（HTMT < 0.90）：&lt;Image&gt;–质量、&lt;Image&gt;–C、&lt;Image&gt;–D等 4 项。" in plain
+        assert "区分效度（HTMT < 0.90）：&lt;Image&gt;–质量、&lt;Image&gt;–C、&lt;Image&gt;–D，另有 1 项。" in plain
     ok = narrative.quality_summary(_quality(rows[1:2] + rows[-2:]), names, language)
     assert ok == ("测量质量：所有信度与效度标准均达标。" if language == "zh"
                   else "Measurement: every reliability and validity criterion is met.")
