@@ -102,7 +102,7 @@ def read_survey(source, codebook: Codebook, *, table: str | None = None,
     try:
         frame = survey_schema(codebook).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        _one_column_header(exc, loaded)
+        _one_column_header(exc, loaded, codebook.items)
         raise_schema_error(exc, loaded, types, ranges)
     for item, spec in codebook.items.items():
         if spec.reverse:
@@ -151,23 +151,27 @@ def _names(frame: pd.DataFrame) -> str:
     return ", ".join(map(str, frame.columns[:12])) + (" ..." if frame.shape[1] > 12 else "")
 
 
-def _one_column_header(exc: pa.errors.SchemaErrors, loaded: _Loaded) -> None:
+def _one_column_header(exc: pa.errors.SchemaErrors, loaded: _Loaded, wanted) -> None:
     """Columns missing because of the file's shape (see :func:`_header_problem`)."""
     if (exc.failure_cases["check"].astype(str) == "column_in_dataframe").any():
-        _header_problem(loaded)
+        _header_problem(loaded, wanted)
 
 
 #: A header field that is a value (a number, a date, a code like 00004): a line of data, not of names.
 _VALUE = re.compile(r"[-+]?\d[\d.,:/-]*")
 
 
-def _header_problem(loaded: _Loaded) -> None:
+def _header_problem(loaded: _Loaded, wanted) -> None:
     """Raise when a missing column is explained by the file's shape: its header line is one
     column (the fields are separated by spaces or another mark that is not a CSV delimiter), or
-    its first line holds values, not names (a file without a header line, such as CDNOW's)."""
+    its first line holds values, not names (a file without a header line, such as CDNOW's).
+    ``wanted``: the columns the caller looks for; a header that has one of them is a header,
+    even when its names are numbers (items called 1, 2, 3)."""
     if loaded.kind != "csv":
         return
     names = [str(c) for c in loaded.frame.columns]
+    if any(str(w) in names for w in wanted if w is not None):
+        return
     header = names[0] if len(names) == 1 else ""
     mark = next((m for m in (":", " ", "/", "#", "~", "^") if m in header), None)
     fields = header.split(mark) if mark else names
@@ -232,7 +236,7 @@ def read_transactions(source, *, customer: str, date: str, amount: str, table: s
     wanted = {"customer": customer, "date": date, "amount": amount}
     for role, col in wanted.items():
         if col not in frame.columns:
-            _header_problem(loaded)
+            _header_problem(loaded, wanted.values())
             raise InputError(f"{loaded.name}: {role} column {col!r} not found (columns present: "
                              f"{_names(frame)}); "
                              f"pass {role}=<column name>")
@@ -333,7 +337,7 @@ def read_complaints(source, *, account: str, date: str, category: str | None = N
               "resolved_days": resolved_days}
     for role, col in wanted.items():
         if col is not None and col not in frame.columns:
-            _header_problem(loaded)
+            _header_problem(loaded, wanted.values())
             raise InputError(f"{loaded.name}: complaint {role} column {col!r} not found (columns present: "
                              f"{_names(frame)}); fix data.complaints.{role}"
                              + ("" if role in ("account", "date") else " (null when the log has none)"))

@@ -373,3 +373,12 @@ def test_zero_padded_ids_keep_their_zeros(tmp_path):
     path.write_text("acct,day,value\n007,2024-01-02,1\n010,2024-01-03,2\n")
     tx = read_transactions(path, customer="acct", date="day", amount="value")
     assert tx["customer_id"].tolist() == ["007", "010"]
+
+
+def test_numeric_column_names_are_a_header_not_a_missing_one(tmp_path):
+    """A header of numbers that has a wanted column is a header: the missing one is named, the
+    file is not said to lack a header line (that is for CDNOW-like files: catalogue cases)."""
+    path = tmp_path / "tx.csv"
+    path.write_text("1,2,3\nA,2024-01-02,10\n")
+    with pytest.raises(InputError, match=r"/tx\.csv: amount column '9' not found \(columns present: 1, 2, 3\); "):
+        read_transactions(path, customer="1", date="2", amount="9")
