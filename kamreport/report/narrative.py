@@ -46,12 +46,13 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
     """
     a = analysis
     labels = codebook.labels(language)
-    # every name below comes from the user's codebook or data: escaped for the HTML callout
-    name = {c: html.escape(labels.get(c, c)) for c in {*labels, *a.pls.total_effects["source"],
-                                                        *a.pls.total_effects["target"], a.target}}
+
+    def name(construct: str) -> str:   # from the user's codebook: escaped for the HTML callout
+        return html.escape(labels.get(construct, construct))
+
     t = a.target
     row = a.index.set_index("construct").loc[t]
-    lines = [label("sum_index", language, name=name.get(t, t), index=row["index"], ci=ci, lo=row["ci_low"],
+    lines = [label("sum_index", language, name=name(t), index=row["index"], ci=ci, lo=row["ci_low"],
                    hi=row["ci_high"], n=int(row["n"]))]
     if a.index_change is not None:
         ch = a.index_change.set_index("construct").loc[t]
@@ -67,9 +68,9 @@ def satisfaction_summary(analysis, codebook: Codebook, language: str = "zh", *, 
     effects = a.pls.total_effects
     drivers = effects[effects["target"] == t].sort_values("estimate", ascending=False).head(2)
     if len(drivers):
-        parts = [label("sum_driver", language, name=name.get(r.source, r.source), effect=r.estimate)
+        parts = [label("sum_driver", language, name=name(r.source), effect=r.estimate)
                  for r in drivers.itertuples()]
-        lines.append(label("sum_drivers", language, drivers=join(parts, language), target=name.get(t, t),
+        lines.append(label("sum_drivers", language, drivers=join(parts, language), target=name(t),
                            r2=a.pls.r2.get(t, float("nan"))))
     lines.append(quality_summary(a.quality, labels, language))
     body = "".join(f"<p>{line}</p>" for line in lines)
